@@ -68,6 +68,8 @@ class Outcome:
     detail: str
     account: AccountKey | None = None
     new_password: str | None = None
+    password_length: int | None = None
+    default_password: bool = False
 
     @property
     def succeeded(self) -> bool:
@@ -90,6 +92,11 @@ def normalize_international_code(value: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+def is_email(address: str) -> bool:
+    """Tell whether `address` could be an e-mail address at all."""
+    return len(address) <= EMAIL_MAX_LENGTH and EMAIL_PATTERN.fullmatch(address) is not None
+
+
 def phone_format_error(phone: str, international_code: str) -> str | None:
     """Say what is wrong with a phone number in its country, or None when it is well formed."""
     if international_code == MAINLAND:
@@ -103,24 +110,47 @@ def phone_format_error(phone: str, international_code: str) -> str | None:
     return None
 
 
-def password_from(query: ResetQuery) -> tuple[str | None, str]:
-    """Return the new password (None when unacceptable) and a reason for the journal."""
+@dataclass(frozen=True, kw_only=True)
+class PasswordCheck:
+    """The new password a query asks for, or why it cannot have it."""
+
+    password: str | None
+    length: int | None
+    detail: str
+
+
+def password_from(query: ResetQuery) -> PasswordCheck:
+    """Decrypt and check the password a query asks for."""
     pwd = _given(query.pwd)
     if pwd is None:
-        return DEFAULT_PASSWORD, "pwd omitted: password becomes 12345678"
+        return PasswordCheck(
+            password=DEFAULT_PASSWORD,
+            length=len(DEFAULT_PASSWORD),
+            detail="pwd omitted: the password becomes 12345678",
+        )
     random = _given(query.random)
     if random is None:
-        return None, "pwd given without random: it cannot be decrypted"
+        return PasswordCheck(
+            password=None, length=None, detail="pwd given without random: it cannot be decrypted"
+        )
     try:
         password = crypto.decrypt(pwd, random)
     except crypto.DecryptError as error:
-        return None, str(error)
+        return PasswordCheck(password=None, length=None, detail=str(error))
     if not PASSWORD_PATTERN.fullmatch(password):
-        return None, (
-            f"decrypted password has {len(password)} characters; "
-            "6-20 letters, digits or ASCII specials are allowed"
+        return PasswordCheck(
+            password=None,
+            length=len(password),
+            detail=(
+                f"the decrypted password has {len(password)} characters; "
+                "6-20 letters, digits or ASCII specials are allowed"
+            ),
         )
-    return password, f"decrypted password has {len(password)} characters"
+    return PasswordCheck(
+        password=password,
+        length=len(password),
+        detail=f"the decrypted password has {len(password)} characters",
+    )
 
 
 def decide(query: ResetQuery, world: World, now: float) -> Outcome:
@@ -151,33 +181,44 @@ def decide(query: ResetQuery, world: World, now: float) -> Outcome:
         problem = phone_format_error(phone, international_code)
         if problem is not None:
             return Outcome(code=Code.PHONE_FORMAT, detail=problem)
-    password, password_detail = password_from(query)
-    if password is None:
-        return Outcome(code=Code.PASSWORD_FORMAT, detail=password_detail)
+    password = password_from(query)
+    if password.password is None:
+        return Outcome(
+            code=Code.PASSWORD_FORMAT, detail=password.detail, password_length=password.length
+        )
+
+    def refuse(code: Code, detail: str) -> Outcome:
+        return Outcome(code=code, detail=detail, password_length=password.length)
 
     domain = world.domains.get(user_domain)
     if domain is None:
-        return Outcome(code=Code.USER_DOMAIN_UNKNOWN, detail=f"no user domain {user_domain}")
+        return refuse(Code.USER_DOMAIN_UNKNOWN, f"no user domain {user_domain}")
     if not domain.active:
-        return Outcome(code=Code.USER_DOMAIN_DISABLED, detail=f"{user_domain} is disabled")
+        return refuse(Code.USER_DOMAIN_DISABLED, f"{user_domain} is disabled")
     if phone is not None:
         account = phone_key(user_domain, international_code, phone)
         if account not in world.users:
-            return Outcome(code=Code.PHONE_NOT_REGISTERED, detail=f"{account} is not registered")
+            return refuse(Code.PHONE_NOT_REGISTERED, f"{account} is not registered")
     else:
         account = email_key(user_domain, email)
-        if len(email) > EMAIL_MAX_LENGTH or not EMAIL_PATTERN.fullmatch(email):
-            return Outcome(
-                code=Code.EMAIL_NOT_REGISTERED,
-                detail="email is not a valid address, so no account can have it",
+        if not is_email(email):
+            return refuse(
+                Code.EMAIL_NOT_REGISTERED, "email is not a valid address, so no account has it"
             )
         if account not in world.users:
-            return Outcome(code=Code.EMAIL_NOT_REGISTERED, detail=f"{account} is not registered")
+            return refuse(Code.EMAIL_NOT_REGISTERED, f"{account} is not registered")
 
     problem = code_problem(world, account, code, now)
     if problem is not None:
-        return Outcome(code=Code.CODE_REJECTED, detail=problem)
-    return Outcome(code=Code.OK, detail=password_detail, account=account, new_password=password)
+        return refuse(Code.CODE_REJECTED, problem)
+    return Outcome(
+        code=Code.OK,
+        detail=password.detail,
+        account=account,
+        new_password=password.password,
+        password_length=password.length,
+        default_password=_given(query.pwd) is None,
+    )
 
 
 def code_problem(world: World, account: AccountKey, code: str, now: float) -> str | None:

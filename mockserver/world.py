@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 DEFAULT_INTERNATIONAL_CODE = "86"
 DEFAULT_CODE_LIFETIME_SECONDS = 300
 DEFAULT_JOURNAL_SIZE = 500
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     """How an account is reached: the field of the query that names it."""
 
     PHONE = "phone"
@@ -69,7 +69,7 @@ class User:
     email: str | None = None
     password: str
 
-    def keys(self) -> list[AccountKey]:
+    def account_keys(self) -> list[AccountKey]:
         """Return every account key that names this user."""
         keys = []
         if self.phone is not None:
@@ -111,7 +111,7 @@ class World:
 
     def add_user(self, user: User) -> None:
         """Register `user` under each of its account keys."""
-        for key in user.keys():
+        for key in user.account_keys():
             self.users[key] = user
 
     def copy(self) -> World:
