@@ -72,10 +72,8 @@ class Simulation:
             if country is None:
                 raise UnknownAccountError(f"internationalCode {international_code!r} is malformed")
             key = phone_key(user_domain, country, phone)
-        elif email:
-            key = email_key(user_domain, email)
         else:
-            raise UnknownAccountError("give phone (with internationalCode) or email")
+            key = email_key(user_domain, email or "")
         with self._lock:
             if user_domain not in self._world.domains:
                 raise UnknownAccountError(f"no user domain {user_domain}")
