@@ -10,23 +10,25 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from mockserver.errors import FixtureProblem
-from mockserver.yaml_nodes import Document, JsonPath, format_path
+from mockserver.errors import FixtureError, FixtureProblem
+from mockserver.yaml_nodes import Document, JsonPath, format_path, read_document
 
 SCHEMAS = Path(__file__).parent / "schemas"
+Checked = TypeVar("Checked", bound="CheckedDocument")
 JSON_TYPES = {
     "string": "a string",
     "integer": "a whole number",
     "boolean": "true or false",
     "object": "a mapping",
     "array": "a list",
+    "null": "nothing (null)",
 }
 
 
@@ -56,8 +58,11 @@ def _found(document: Document, path: JsonPath, value: Any) -> str:
 def _type_message(document: Document, error: ValidationError) -> str:
     """Say what type was expected, what was found, and how to write it."""
     path = tuple(error.absolute_path)
-    expected, value = error.validator_value, error.instance
-    message = f"expected {JSON_TYPES[expected]}, got {_found(document, path, value)}"
+    value = error.instance
+    expected = error.validator_value
+    names = expected if isinstance(expected, list) else [expected]
+    wanted = " or ".join(JSON_TYPES[name] for name in names)
+    message = f"expected {wanted}, got {_found(document, path, value)}"
     if expected == "string" and value is None:
         return f"{message} (write a value or remove the key)"
     if expected == "string" and not isinstance(value, list | dict):
@@ -81,7 +86,9 @@ def _schema_problems(document: Document, error: ValidationError) -> Iterator[tup
         for key in error.validator_value:
             if key not in error.instance:
                 yield path, f"missing required key {key!r}"
-    elif error.validator in ("anyOf", "oneOf"):
+    elif error.validator in ("anyOf", "oneOf") and all(
+        "required" in branch for branch in error.validator_value
+    ):
         names = [branch["required"][0] for branch in error.validator_value]
         if any(name in error.instance for name in names):
             yield path, f"give only one of {' or '.join(names)}: a code is sent to one account"
@@ -89,8 +96,22 @@ def _schema_problems(document: Document, error: ValidationError) -> Iterator[tup
             yield path, f"give {' or '.join(names)}"
     elif error.validator == "type":
         yield path, _type_message(document, error)
+    elif error.validator == "not":
+        yield path, f"{error.instance!r} is reserved"
     else:
         yield path, error.message
+
+
+def check_file(path: Path, make: Callable[[Document], Checked]) -> Checked:
+    """Read `path` and check it with `make`; raise FixtureError with every problem, by line."""
+    document, problems = read_document(path)
+    if document is None:
+        raise FixtureError(problems)
+    checked = make(document)
+    problems += checked.problems
+    if problems:
+        raise FixtureError(sorted(dict.fromkeys(problems), key=lambda problem: problem.line))
+    return checked
 
 
 class CheckedDocument:

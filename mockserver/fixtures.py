@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mockserver.checked_yaml import SCHEMAS, CheckedDocument
-from mockserver.errors import FixtureError
+from mockserver.checked_yaml import SCHEMAS, CheckedDocument, check_file
 from mockserver.rules import (
     PASSWORD_PATTERN,
     USER_DOMAIN_PATTERN,
@@ -28,7 +27,7 @@ from mockserver.world import (
     email_key,
     phone_key,
 )
-from mockserver.yaml_nodes import Document, JsonPath, read_document
+from mockserver.yaml_nodes import Document, JsonPath
 
 SCHEMA_NAME = "world.schema.json"
 SCHEMA_PATH = SCHEMAS / SCHEMA_NAME
@@ -43,14 +42,9 @@ def load_world(directory: Path, *, now: float) -> World:
 
 def check_world_file(path: Path, *, now: float) -> World:
     """Read one world file, or raise FixtureError listing every problem found in it."""
-    document, problems = read_document(path)
-    if document is None:
-        raise FixtureError(problems)
-    builder = _WorldBuilder(file=str(path), document=document, now=now)
-    problems += builder.problems
-    if problems:
-        unique = dict.fromkeys(problems)
-        raise FixtureError(sorted(unique, key=lambda problem: problem.line))
+    builder = check_file(
+        path, lambda document: _WorldBuilder(file=str(path), document=document, now=now)
+    )
     return builder.world
 
 

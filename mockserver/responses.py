@@ -14,21 +14,31 @@ JSON = "application/json"
 _UNSAFE_HEADER_CHARACTERS = re.compile(r"[^\x20-\x7e]")
 
 
+def json_bytes(body: Any) -> bytes:
+    """Serialize `body` as compact UTF-8 JSON (Chinese stays readable, not \\u-escaped)."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """Return `body` as UTF-8 JSON (Chinese stays readable, not \\u-escaped)."""
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return Response(text, status=status, headers=headers, content_type=JSON)
+    """Return `body` as a JSON response."""
+    return Response(json_bytes(body), status=status, headers=headers, content_type=JSON)
+
+
+def envelope_of(
+    code: int, msg: str, *, ext_msg: str | None = None, data: Any = None
+) -> dict[str, Any]:
+    """Return the body every answer of the service has: `{code, msg, extMsg, data}`."""
+    return {"code": code, "msg": msg, "extMsg": ext_msg, "data": data}
 
 
 def envelope(code: Code, language: str, data: Any = None) -> dict[str, Any]:
-    """Return the body of a business outcome: `{code, msg, extMsg, data}`."""
-    return {"code": int(code), "msg": message(code, language), "extMsg": None, "data": data}
+    """Return the body of a business outcome, `msg` in the request's language."""
+    return envelope_of(int(code), message(code, language), data=data)
 
 
 def http_error(status: int, text: str, headers: dict[str, str] | None = None) -> Response:
     """Return a real HTTP error in the envelope's shape, with `code` the HTTP status."""
-    body = {"code": status, "msg": text, "extMsg": None, "data": None}
-    return json_response(body, status=status, headers=headers)
+    return json_response(envelope_of(status, text), status=status, headers=headers)
 
 
 def language(header: str | None) -> str:
