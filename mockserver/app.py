@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from mockserver import admin, endpoint, fixtures
-from mockserver.context import MockConfig, MockState, mock_state
+from mockserver import admin, endpoint, page
+from mockserver.context import MockConfig, MockState, mock_state, session_name
 from mockserver.journal import Journal, masked
+from mockserver.reloading import Reloader, load_fixtures
 from mockserver.responses import http_error
-from mockserver.store import Simulation
-from mockserver.world import World
+from mockserver.scenarios import UnknownScenarioError
+from mockserver.sessions import BadSessionIdError, Sessions
 
 LOG = logging.getLogger("mockserver")
 
@@ -22,26 +23,42 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_QUERY_BYTES = 64 * 1024
 JOURNAL_VALUE_LIMIT = 256
 ADMIN_PREFIX = "/__admin"
-CORS_EXPOSED_HEADERS = "X-Mock-Detail"
+CORS_EXPOSED_HEADERS = "X-Mock-Detail, X-Mock-Scenario"
 CORS_DEFAULT_HEADERS = "Content-Type, X-Q-Language, X-Mock-Scenario, X-Mock-Session"
 
 
 def create_app(config: MockConfig | None = None) -> Flask:
-    """Build the mock; raise FixtureError (file:line: what) when the fixtures are broken."""
+    """Build the mock; raise FixtureError (file:line: what) when the fixtures are broken.
+
+    With `config.watch`, a thread reloads the fixtures when they change.
+    """
     config = config or MockConfig()
-    world: World = fixtures.load_world(config.fixtures_dir, now=config.clock())
+    fixtures = load_fixtures(config.fixtures_dir, now=config.clock())
     app = Flask(__name__)
     app.json.ensure_ascii = False
-    app.extensions["mock"] = MockState(
+    state = MockState(
         config=config,
-        simulation=Simulation(world, config.clock),
-        journal=Journal(world.settings.journal_size),
+        sessions=Sessions(
+            fixtures.world,
+            config.clock,
+            max_sessions=config.max_sessions,
+            idle_seconds=config.session_idle_seconds,
+        ),
+        catalog=fixtures.catalog,
+        journal=Journal(fixtures.world.settings.journal_size),
     )
+    state.reloader = Reloader(config.fixtures_dir, config.clock, state.apply)
+    if config.watch:
+        state.reloader.start()
+    app.extensions["mock"] = state
     app.register_blueprint(endpoint.blueprint)
     app.register_blueprint(admin.blueprint, url_prefix=ADMIN_PREFIX)
+    app.register_blueprint(page.blueprint, url_prefix=ADMIN_PREFIX)
     app.before_request(_begin)
     app.after_request(_journal)
     app.after_request(_cors)
+    app.register_error_handler(BadSessionIdError, _bad_request)
+    app.register_error_handler(UnknownScenarioError, _bad_request)
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
     return app
@@ -64,24 +81,28 @@ def _clipped(value: str) -> str:
 
 
 def _journal(response: Response) -> Response:
-    """Record every request to the service (not to the admin API) in the journal."""
+    """Record every request to the service (not to the admin API) in the journal.
+
+    The endpoint leaves what it decided in `g.answer` (code, detail, passwordLength, scenario).
+    """
     if request.path.startswith(ADMIN_PREFIX) or request.method == "OPTIONS":
         return response
-    outcome = g.get("outcome")
     query = {name: _clipped(value) for name, value in request.args.items()}
-    mock_state().journal.record(
-        {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-            "method": request.method,
-            "path": _clipped(request.path),
-            "query": masked(query),
-            "status": response.status_code,
-            "code": int(outcome.code) if outcome else None,
-            "detail": outcome.detail if outcome else response.status,
-            "passwordLength": outcome.password_length if outcome else None,
-            "durationMs": round((time.perf_counter() - g.started) * 1000, 3),
-        }
-    )
+    entry = {
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "method": request.method,
+        "path": _clipped(request.path),
+        "query": masked(query),
+        "status": response.status_code,
+        "session": session_name(request),
+        "scenario": None,
+        "code": None,
+        "detail": response.status,
+        "passwordLength": None,
+        "durationMs": round((time.perf_counter() - g.started) * 1000, 3),
+    }
+    entry.update(g.get("answer", {}))
+    mock_state().journal.record(entry)
     return response
 
 
@@ -113,6 +134,10 @@ def _http_exception(error: HTTPException) -> Response:
             f"PUT {endpoint.RESET_PATH} and the admin API under {ADMIN_PREFIX}/"
         )
     return http_error(error.code or 500, text, headers)
+
+
+def _bad_request(error: Exception) -> Response:
+    return http_error(400, str(error))
 
 
 def _unexpected(error: Exception) -> Response:

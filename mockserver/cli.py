@@ -5,12 +5,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
+import logging
+import os
 import sys
 import time
 from pathlib import Path
 
 from mockserver import crypto
 from mockserver.errors import FixtureError
+
+ADMIN_TOKEN_ENV = "MOCK_ADMIN_TOKEN"
+
+
+class UsageError(Exception):
+    """A command line that asks for something unsafe or impossible."""
 
 
 def _is_loopback(host: str) -> bool:
@@ -27,12 +35,20 @@ def _serve(args: argparse.Namespace) -> int:
     from mockserver.context import MockConfig
     from mockserver.serving import make_server
 
-    app = create_app(MockConfig(fixtures_dir=Path(args.fixtures)))
+    token = args.admin_token or os.environ.get(ADMIN_TOKEN_ENV) or None
     if not _is_loopback(args.host):
+        if token is None:
+            raise UsageError(
+                f"binding {args.host} makes the admin API reachable from other machines: "
+                f"set --admin-token or {ADMIN_TOKEN_ENV}"
+            )
         print(
             f"warning: binding {args.host}: the mock is reachable from other machines",
             file=sys.stderr,
         )
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    config = MockConfig(fixtures_dir=Path(args.fixtures), watch=True, admin_token=token)
+    app = create_app(config)
     server = make_server(app, args.host, args.port)
     print(
         f"userPwdReset mock on http://{args.host}:{server.effective_port} "
@@ -55,12 +71,14 @@ def _decrypt(args: argparse.Namespace) -> int:
 
 
 def _check_fixtures(args: argparse.Namespace) -> int:
-    from mockserver.fixtures import load_world
+    from mockserver.reloading import load_fixtures
 
-    world = load_world(Path(args.directory), now=time.time())
+    fixtures = load_fixtures(Path(args.directory), now=time.time())
+    world, catalog = fixtures.world, fixtures.catalog
     print(
         f"{args.directory}: ok ({len(world.domains)} user domains, "
-        f"{len({id(user) for user in world.users.values()})} users, {len(world.codes)} codes)"
+        f"{len({id(user) for user in world.users.values()})} users, {len(world.codes)} codes, "
+        f"{len(catalog.scenarios)} scenarios, {len(catalog.rules)} rules)"
     )
     return 0
 
@@ -76,6 +94,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port (default 8080; 0: any free)")
     serve.add_argument("--fixtures", default="fixtures", help="fixture folder (default fixtures)")
+    serve.add_argument(
+        "--admin-token",
+        help=f"require this token for /__admin/ (or set {ADMIN_TOKEN_ENV}); "
+        "needed when binding beyond loopback",
+    )
     serve.set_defaults(run=_serve)
 
     encrypt = commands.add_parser("encrypt", help="encrypt a password as a client sends it")
@@ -99,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except FixtureError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -33,7 +33,8 @@ def test_decrypt_with_the_wrong_random_fails_with_one_line(capsys):
 
 def test_check_fixtures_accepts_the_default_fixtures(capsys):
     assert main(["check-fixtures", str(DEFAULT_FIXTURES)]) == 0
-    assert "ok (3 user domains, 5 users, 6 codes)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "ok (3 user domains, 5 users, 6 codes, 22 scenarios, 3 rules)" in out
 
 
 def test_check_fixtures_names_file_and_line_of_a_mistake(tmp_path, capsys):
