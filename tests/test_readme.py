@@ -39,3 +39,16 @@ def test_readme_curl_line_gives_the_code_it_claims(client, expected, url, header
     response = client.put(f"{parts.path}?{parts.query}", headers=headers)
     assert response.status_code == 200
     assert response.get_json()["code"] == expected, comment
+
+
+def test_readme_names_only_scenarios_the_default_fixtures_have():
+    from mockserver.scenario_fixtures import load_catalog
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r'X-Mock-Scenario"?: "?([a-z0-9-]+)', text))
+    named |= set(re.findall(r'"name": "([a-z0-9-]+)"', text))
+    for sequence in re.findall(r'"sequence": \[([^\]]+)\]', text):
+        named |= set(re.findall(r'"([a-z0-9-]+)"', sequence))
+    assert len(named) >= 5
+    known = set(load_catalog(REPO / "fixtures").scenarios) | {"simulate"}
+    assert named <= known, named - known
