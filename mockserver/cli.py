@@ -21,7 +21,8 @@ class UsageError(Exception):
     """A command line that asks for something unsafe or impossible."""
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Tell whether binding `host` keeps the mock on this machine."""
     if host == "localhost":
         return True
     try:
@@ -36,7 +37,7 @@ def _serve(args: argparse.Namespace) -> int:
     from mockserver.serving import make_server
 
     token = args.admin_token or os.environ.get(ADMIN_TOKEN_ENV) or None
-    if not _is_loopback(args.host):
+    if not is_loopback(args.host):
         if token is None:
             raise UsageError(
                 f"binding {args.host} makes the admin API reachable from other machines: "
