@@ -106,6 +106,7 @@ def test_page_activates_a_scenario_for_one_session(page, mock):
     page.wait_for_function("document.getElementById('plan').textContent.includes('user-domain')")
     assert put(url, ALICE, session="tab-7")["code"] == 5104
     assert put(url, ALICE)["code"] == 200
+    assert {"name": "mock-session", "value": "tab-7"}.items() <= page.context.cookies()[0].items()
 
 
 def test_page_shows_requests_live_with_the_password_masked(page, mock):
