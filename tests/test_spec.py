@@ -12,13 +12,18 @@ import yaml
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import OpenAPIV30SpecValidator, validate
 
+from mockserver.admin import JOURNAL_FILTERS
+from mockserver.app import ADMIN_PREFIX, create_app
 from mockserver.codes import MESSAGES, Code
+from mockserver.context import ADMIN_TOKEN_HEADER, SESSION_COOKIE, SESSION_HEADER, MockConfig
 from mockserver.rules import (
     DEFAULT_PASSWORD,
     INTERNATIONAL_CODE_PATTERN,
     NATIONAL_NUMBER_PATTERN,
     USER_DOMAIN_PATTERN,
 )
+from mockserver.scenarios import Fault
+from mockserver.sessions import SESSION_ID_PATTERN
 
 ROOT = Path(__file__).parents[1]
 SPEC_FILES = ["openapi.yaml", "admin.openapi.yaml"]
@@ -32,6 +37,16 @@ REFERENCE_USER_DOMAINS = [
     "E.SP.4294967410",
 ]
 MALFORMED_USER_DOMAINS = ["c.dm.5903.1", "C.DM.", "CDM.5903.1", "C.DM.5903.1.2", "C.DMX.5903.1"]
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+SESSION_OPERATIONS = {
+    ("post", "/__admin/reset"),
+    ("post", "/__admin/codes"),
+    ("post", "/__admin/password-check"),
+    ("get", "/__admin/scenarios"),
+    ("get", "/__admin/scenario"),
+    ("put", "/__admin/scenario"),
+    ("delete", "/__admin/scenario"),
+}
 
 
 @cache
@@ -84,23 +99,37 @@ def resolve(node: Any, spec: dict[str, Any]) -> Any:
     return {key: resolve(value, spec) for key, value in node.items()}
 
 
+def operations(name: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """Return the operations of a spec file, `$ref`s resolved, by (method, path)."""
+    spec = load(name)
+    resolved = resolve(spec["paths"], spec)
+    return {
+        (method, path): op
+        for path, methods in resolved.items()
+        for method, op in methods.items()
+        if method in HTTP_METHODS
+    }
+
+
+def admin_operations() -> dict[tuple[str, str], dict[str, Any]]:
+    """Return the operations of admin.openapi.yaml, `$ref`s resolved, by (method, path)."""
+    return operations("admin.openapi.yaml")
+
+
 def documented_examples() -> list[tuple[str, str, Any, Any]]:
     """List (file, where, schema, example) for every media-type example in both files."""
     found = []
     for name in SPEC_FILES:
-        spec = load(name)
-        resolved = resolve(spec["paths"], spec)
-        for path, methods in resolved.items():
-            for method, op in methods.items():
-                bodies = [("request", op.get("requestBody", {}))]
-                bodies += [(status, r) for status, r in op.get("responses", {}).items()]
-                for where, body in bodies:
-                    for media in body.get("content", {}).values():
-                        examples = [("example", media["example"])] if "example" in media else []
-                        examples += [(k, v["value"]) for k, v in media.get("examples", {}).items()]
-                        for label, value in examples:
-                            site = f"{method.upper()} {path} {where} {label}"
-                            found.append((name, site, media["schema"], value))
+        for (method, path), op in operations(name).items():
+            bodies = [("request", op.get("requestBody", {}))]
+            bodies += [(status, r) for status, r in op.get("responses", {}).items()]
+            for where, body in bodies:
+                for media in body.get("content", {}).values():
+                    examples = [("example", media["example"])] if "example" in media else []
+                    examples += [(k, v["value"]) for k, v in media.get("examples", {}).items()]
+                    for label, value in examples:
+                        site = f"{method.upper()} {path} {where} {label}"
+                        found.append((name, site, media["schema"], value))
     return found
 
 
@@ -239,3 +268,67 @@ def test_http_error_response_uses_http_error_schema(status: str) -> None:
 
 def test_http_error_405_declares_allow_header() -> None:
     assert "Allow" in operation()["responses"]["405"]["headers"]
+
+
+@cache
+def admin_routes() -> frozenset[tuple[str, str]]:
+    """Return (method, path) of every route the app serves under the admin prefix."""
+    app = create_app(MockConfig(fixtures_dir=ROOT / "fixtures"))
+    return frozenset(
+        (method.lower(), rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(ADMIN_PREFIX)
+        for method in rule.methods or ()
+        if method not in {"HEAD", "OPTIONS"}
+    )
+
+
+def test_admin_spec_documents_exactly_the_admin_routes() -> None:
+    assert set(admin_operations()) == admin_routes()
+
+
+@pytest.mark.parametrize("key", sorted(admin_routes()), ids=lambda k: f"{k[0].upper()} {k[1]}")
+def test_admin_operation_answers_401_with_www_authenticate(key: tuple[str, str]) -> None:
+    response = admin_operations()[key]["responses"]["401"]
+    assert "WWW-Authenticate" in response["headers"]
+    assert response["content"]["application/json"]["schema"]["required"] == ["error"]
+
+
+def test_admin_security_is_optional_token_in_bearer_header_or_query() -> None:
+    spec = load("admin.openapi.yaml")
+    schemes = spec["components"]["securitySchemes"]
+    assert {(s["type"], s.get("scheme"), s.get("in"), s.get("name")) for s in schemes.values()} == {
+        ("http", "bearer", None, None),
+        ("apiKey", None, "header", ADMIN_TOKEN_HEADER),
+        ("apiKey", None, "query", "token"),
+    }
+    assert {} in spec["security"]
+    assert {name for entry in spec["security"] for name in entry} == set(schemes)
+
+
+@pytest.mark.parametrize("key", sorted(admin_routes()), ids=lambda k: f"{k[0].upper()} {k[1]}")
+def test_admin_operation_takes_session_header_when_it_touches_state(key: tuple[str, str]) -> None:
+    names = {p["name"] for p in admin_operations()[key].get("parameters", [])}
+    assert (SESSION_HEADER in names) is (key in SESSION_OPERATIONS)
+
+
+def test_session_header_pattern_equals_session_id_pattern() -> None:
+    declared = load("admin.openapi.yaml")["components"]["parameters"]["Session"]
+    assert (declared["name"], declared["in"], declared["required"]) == (
+        SESSION_HEADER,
+        "header",
+        False,
+    )
+    assert declared["schema"]["pattern"] == f"^{SESSION_ID_PATTERN.pattern}$"
+    assert f"`{SESSION_COOKIE}`" in declared["description"]
+
+
+def test_journal_filters_are_the_query_parameters_of_admin_requests() -> None:
+    parameters = admin_operations()[("get", "/__admin/requests")]["parameters"]
+    assert [p["name"] for p in parameters] == [*JOURNAL_FILTERS, "limit"]
+    assert all(p["in"] == "query" and not p["required"] for p in parameters)
+
+
+def test_scenario_fault_enum_equals_faults() -> None:
+    summary = load("admin.openapi.yaml")["components"]["schemas"]["ScenarioSummary"]
+    assert summary["properties"]["fault"]["enum"] == [f.value for f in Fault] + [None]
