@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,28 @@ def test_the_watcher_thread_picks_up_an_edit_by_itself(fixtures_dir, clock):
         assert response.get_json()["code"] == 5015
     finally:
         app.extensions["mock"].reloader.stop()
+
+
+BROKEN_CORPUS = sorted(
+    case for case in (Path(__file__).parent / "broken_fixtures").iterdir() if case.is_dir()
+)
+
+
+@pytest.mark.parametrize("case", BROKEN_CORPUS, ids=lambda case: case.name)
+def test_a_broken_world_from_the_corpus_never_loses_the_running_state(app, fixtures_dir, case):
+    client = app.test_client()
+    assert client.put(PATH, query_string=ALICE).get_json()["code"] == 200
+    broken = case / "world.yaml"
+    target = fixtures_dir / "world.yaml"
+    if broken.exists():
+        target.write_bytes(broken.read_bytes())
+    else:
+        target.unlink()
+    assert not reload(app)
+    errors = client.get("/__admin/health").get_json()["errors"]
+    expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert len(errors) == len(expected)
+    assert all(error.startswith(str(target) + ":") for error in errors), errors
+    assert client.put(PATH, query_string=ALICE).get_json()["code"] == 5037
+    check = {"userDomain": "C.DM.5903.1", "phone": "13800138000", "password": "12345678"}
+    assert client.post("/__admin/password-check", json=check).get_json()["matches"]
