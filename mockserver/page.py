@@ -8,7 +8,7 @@ from flask import Blueprint, Response
 
 from mockserver.context import check_admin_token
 
-STATIC = Path(__file__).parent / "static"
+PAGE = (Path(__file__).parent / "static" / "admin.html").read_bytes()
 
 blueprint = Blueprint("page", __name__)
 blueprint.before_request(check_admin_token)
@@ -17,5 +17,4 @@ blueprint.before_request(check_admin_token)
 @blueprint.get("/")
 def admin_page() -> Response:
     """Serve the page; it reads and drives everything through the admin API."""
-    html = (STATIC / "admin.html").read_bytes()
-    return Response(html, content_type="text/html; charset=utf-8")
+    return Response(PAGE, content_type="text/html; charset=utf-8")
