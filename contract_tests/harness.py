@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from contract_tests.admin import Admin
 from contract_tests.client import Client
@@ -24,6 +25,16 @@ DEFAULT_PASSWORD = "12345678"
 def encrypted(password: str, random: str = RANDOM) -> dict[str, str]:
     """Return the `pwd` and `random` parameters that carry `password`, encrypted as documented."""
     return {"pwd": crypto.encrypt(password, random), "random": random}
+
+
+def generated(examples: int) -> settings:
+    """Hypothesis settings of a generated test: `examples` runs, against a live target."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+    )
 
 
 def fresh_password() -> str:
