@@ -69,10 +69,11 @@ def test_reload_of_the_world_rebuilds_every_session(app, fixtures_dir):
         assert client.put(PATH, query_string=fresh, headers=headers).get_json()["code"] == 200
 
 
-def test_a_broken_edit_keeps_the_last_good_fixtures_and_says_where(app, fixtures_dir):
+def test_a_broken_edit_keeps_the_last_good_fixtures_and_says_where(app, fixtures_dir, caplog):
     client = app.test_client()
     edit(fixtures_dir / "world.yaml", '    password: "bobs-secret"', '    pasword: "bobs-secret"')
     assert not reload(app)
+    assert f"{fixtures_dir / 'world.yaml'}:" in caplog.text and "pasword" in caplog.text
     errors = client.get("/__admin/health").get_json()["errors"]
     assert any(
         f"{fixtures_dir / 'world.yaml'}:" in error and "pasword" in error for error in errors
