@@ -83,8 +83,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[CONFORMANCE_KEY] = Conformance(spec.business_codes())
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    config.stash[CONFORMANCE_KEY].collect(items, config.stash[PROFILE_KEY].known_deviations)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    profile = session.config.stash[PROFILE_KEY]
+    listed = f"listed in {os.path.relpath(profile.file)}"
+    known = {row: f"{why} ({listed})" for row, why in profile.known_deviations.items()}
+    session.config.stash[CONFORMANCE_KEY].collect(session.items, known)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -42,7 +42,7 @@ def fresh_password() -> str:
     return f"Pw-{secrets.token_hex(4)}"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Contract:
     """The target under test as the tests see it."""
 
@@ -56,6 +56,9 @@ class Contract:
     codes: CodeSource | str
     """The code source, or why there is none."""
     allow_password_change: bool
+
+    def __repr__(self) -> str:
+        return f"Contract({self.label})"
 
     @property
     def label(self) -> str:

@@ -22,6 +22,7 @@ def describe_code(code: int) -> str:
 
 def expect_code(exchange: Exchange, expected: int, why: str) -> dict[str, Any]:
     """Check the envelope, then that the business code is `expected`; return the body."""
+    __tracebackhide__ = True
     check_envelope(exchange)
     body = exchange.json()
     if body["code"] != expected:
@@ -38,6 +39,7 @@ def expect_password(
     admin: Admin, account: Account, password: str, exchange: Exchange, *, changed: bool
 ) -> None:
     """Check through the admin API whether `exchange` did (or did not) set `password`."""
+    __tracebackhide__ = True
     matches = admin.password_matches(account, password)
     if matches != changed:
         done = "became" if changed else "must not have become"

@@ -53,7 +53,7 @@ def _given(query: Mapping[str, Sequence[str]], name: str) -> str | None:
 def parameter_problem(name: str, value: str) -> str | None:
     """Say how `value` breaks the schema of query parameter `name`, or None when it does not."""
     error = next(iter(_validators()[name].iter_errors(value)), None)
-    return None if error is None else f"{name} {value!r}: {error.message}"
+    return None if error is None else error.message
 
 
 def country_code(international_code: str | None) -> str | None:
@@ -70,7 +70,7 @@ def phone_problem(phone: str, international_code: str | None) -> str | None:
     if country is None:
         return f"internationalCode {international_code!r} is not 1-3 digits after + or 00"
     if problem := parameter_problem("phone", phone):
-        return problem
+        return f"phone {problem}"
     if country == MAINLAND and not MAINLAND_MOBILE.fullmatch(phone):
         return f"phone {phone!r} is not a mainland mobile number (1[3-9] and 9 digits)"
     if len(country) + len(phone) > E164_MAX_DIGITS:
@@ -112,12 +112,12 @@ def broken_rules(query: Mapping[str, Sequence[str]]) -> list[str]:
     if phone is None and email is None:
         broken.append("phone or email is required")
     checked = [name for name in ("userDomain", "code") if given[name] is not None]
-    broken += [p for name in checked if (p := parameter_problem(name, given[name]))]
+    broken += [f"{name} {p}" for name in checked if (p := parameter_problem(name, given[name]))]
     if phone is not None:
         if problem := phone_problem(phone, given["internationalCode"]):
             broken.append(problem)
     elif email is not None and (problem := parameter_problem("email", email)):
-        broken.append(problem)
+        broken.append(f"email {problem}")
     if given["pwd"] is not None:
         random = query["random"][0] if given["random"] is not None else None
         if problem := _pwd_problem(query["pwd"][0], random):
@@ -127,6 +127,7 @@ def broken_rules(query: Mapping[str, Sequence[str]]) -> list[str]:
 
 def check_no_success_on_broken_rule(exchange: Exchange) -> None:
     """Raise DeviationError when a request that breaks a documented rule got code 200."""
+    __tracebackhide__ = True
     if exchange.status != 200 or exchange.method != spec.reset_method():
         return
     try:
