@@ -1,4 +1,9 @@
-"""Serving the app: waitress in the foreground for the CLI, or in a thread for tests."""
+"""Serving the app: waitress in the foreground for the CLI, or in a thread for tests.
+
+Waitress was kept on the figures of `make bench` (README, "Performance and robustness"): the
+app, not the server, is what limits throughput, and waitress is one process that also runs in
+a thread and lets every malformed request reach the app's error envelope.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,15 @@ from dataclasses import dataclass
 
 import waitress
 from flask import Flask
+from waitress import wasyncore
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
-from mockserver.app import MAX_BODY_BYTES
-
 THREADS = 8
+IDENT = "userPwdReset-mock"
+MAX_REQUEST_BODY_BYTES = 1024 * 1024
+"""Waitress stops reading a body past this (it answers 413 itself, as text/plain). It is well
+above the app's own limit, so that an oversized body a client may really send still gets the
+app's 413 in the JSON envelope; it only caps what an abusive client can make the server buffer."""
 
 
 def make_server(app: Flask, host: str, port: int) -> BaseWSGIServer | MultiSocketServer:
@@ -21,8 +30,8 @@ def make_server(app: Flask, host: str, port: int) -> BaseWSGIServer | MultiSocke
         host=host,
         port=port,
         threads=THREADS,
-        ident="userPwdReset-mock",
-        max_request_body_size=MAX_BODY_BYTES,
+        ident=IDENT,
+        max_request_body_size=MAX_REQUEST_BODY_BYTES,
     )
 
 
@@ -31,18 +40,27 @@ class BackgroundServer:
     """A mock served from a background thread, for tests and embedding."""
 
     url: str
-    _server: BaseWSGIServer | MultiSocketServer
+    _server: BaseWSGIServer
     _thread: threading.Thread
 
     def stop(self) -> None:
-        """Stop listening and wait for the serving thread to end."""
-        self._server.close()
+        """Close the listener and every connection from inside the serving loop, then wait.
+
+        Closing sockets from another thread while the loop waits on them makes it fail with
+        EBADF; the loop's own trigger runs the closing where it is safe, and the loop ends.
+        """
+        server = self._server
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         self._thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
 
 
 def serve_in_background(app: Flask, host: str = "127.0.0.1", port: int = 0) -> BackgroundServer:
     """Serve `app` from a daemon thread on a free loopback port and return its base URL."""
     server = make_server(app, host, port)
+    if not isinstance(server, BaseWSGIServer):
+        server.close()
+        raise ValueError(f"{host} stands for several addresses: give one IP address")
     thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
     thread.start()
     return BackgroundServer(
