@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from datetime import UTC, datetime
 
@@ -25,6 +26,7 @@ JOURNAL_VALUE_LIMIT = 256
 ADMIN_PREFIX = "/__admin"
 CORS_EXPOSED_HEADERS = "X-Mock-Detail, X-Mock-Scenario"
 CORS_DEFAULT_HEADERS = "Content-Type, X-Q-Language, X-Mock-Scenario, X-Mock-Session"
+_RAW_BYTE = re.compile(rb"[\x80-\xff]")
 
 
 def create_app(config: MockConfig | None = None) -> Flask:
@@ -67,11 +69,20 @@ def create_app(config: MockConfig | None = None) -> Flask:
 def _begin() -> Response | None:
     """Start the request's clock; refuse queries and bodies over the limits."""
     g.started = time.perf_counter()
-    if len(request.query_string) > MAX_QUERY_BYTES:
+    query_bytes = len(request.query_string)
+    if not request.query_string.isascii():
+        # Bytes outside ASCII must be percent-encoded in a URL; read them as if they were
+        # (werkzeug, and so the journal, would fail on one that is not UTF-8).
+        request.query_string = _RAW_BYTE.sub(_percent_encoded, request.query_string)
+    if query_bytes > MAX_QUERY_BYTES:
         return http_error(414, f"query string over {MAX_QUERY_BYTES} bytes")
     if (request.content_length or 0) > MAX_BODY_BYTES:
         return http_error(413, f"request body over {MAX_BODY_BYTES} bytes")
     return None
+
+
+def _percent_encoded(match: re.Match[bytes]) -> bytes:
+    return b"%%%02X" % match[0][0]
 
 
 def _clipped(value: str) -> str:
