@@ -23,3 +23,11 @@ lint: $(STAMP)
 
 test: lint
 	$(PY) -m pytest
+
+# Not part of `make test`: they take minutes and print figures (README, "Performance and robustness").
+.PHONY: bench fuzz
+bench: $(STAMP)
+	$(PY) -m benchmarks.bench $(BENCH_ARGS)
+
+fuzz: $(STAMP)
+	$(PY) -m benchmarks.fuzz $(FUZZ_ARGS)

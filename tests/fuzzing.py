@@ -9,11 +9,17 @@ percent-encoded or raw on the wire) and an X-Q-Language header.
 from __future__ import annotations
 
 import json
+import logging
 import socket
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote_from_bytes
 
+import yaml
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockserver import crypto
@@ -210,4 +216,56 @@ def outcome(case: Case, answer: Answer, *, over_http: bool) -> str:
     assert answer.status in DOCUMENTED_HTTP_ERRORS, f"undocumented status: {where}"
     assert body["code"] == answer.status and body["data"] is None, f"bad error body: {where}"
     assert isinstance(body["msg"], str) and body["msg"], f"error without a message: {where}"
-    return f"{answer.status} HTTP error"
+    return f"{answer.status} HTTP error ({body['msg'].split(':')[0]})"
+
+
+def write_world(source: Path, directory: Path, journal_size: int) -> Path:
+    """Write the world of `source` into `directory`, without scenarios (their faults are 5xx
+    on purpose), with a journal of `journal_size` entries."""
+    world = yaml.safe_load((source / "world.yaml").read_text(encoding="utf-8"))
+    world["settings"]["journalSize"] = journal_size
+    (directory / "world.yaml").write_text(yaml.safe_dump(world), encoding="utf-8")
+    return directory
+
+
+def run_cases(examples: int, send: Callable[[Case], str]) -> Counter[str]:
+    """Send `examples` generated cases through `send` and count the kinds of answer."""
+    tally: Counter[str] = Counter()
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(case=cases)
+    def check(case: Case) -> None:
+        tally[send(case)] += 1
+
+    check()
+    return tally
+
+
+def summary(title: str, tally: Counter[str]) -> str:
+    """Say how many cases ran and how many of each kind of answer came back."""
+    lines = [f"{title}: {tally.total()} cases"]
+    lines += [f"  {count:7d}  {kind}" for kind, count in sorted(tally.items())]
+    return "\n".join(lines)
+
+
+class LogProblems(logging.Handler):
+    """While in use, collect every log record that is an error or carries a traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info or record.levelno >= logging.ERROR:
+            self.records.append(self.format(record))
+
+    def __enter__(self) -> LogProblems:
+        logging.getLogger().addHandler(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        logging.getLogger().removeHandler(self)

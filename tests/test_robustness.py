@@ -7,17 +7,12 @@ journal large enough to hold every request. `make fuzz` runs the same cases for 
 from __future__ import annotations
 
 import json
-import logging
 import threading
 import urllib.request
-from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-import yaml
-from hypothesis import HealthCheck, given, settings
 
 from mockserver import crypto
 from mockserver.app import create_app
@@ -26,7 +21,16 @@ from mockserver.endpoint import RESET_PATH
 from mockserver.serving import BackgroundServer, serve_in_background
 
 from .conftest import DEFAULT_FIXTURES
-from .fuzzing import Case, cases, outcome, send_raw, send_test_client
+from .fuzzing import (
+    Case,
+    LogProblems,
+    outcome,
+    run_cases,
+    send_raw,
+    send_test_client,
+    summary,
+    write_world,
+)
 
 HTTP_EXAMPLES = 150
 CLIENT_EXAMPLES = 300
@@ -40,64 +44,18 @@ ACCOUNTS = [
 ]
 
 
-def write_world(directory: Path, journal_size: int) -> Path:
-    """Write the default world, without scenarios, with a journal of `journal_size` entries."""
-    world = yaml.safe_load((DEFAULT_FIXTURES / "world.yaml").read_text(encoding="utf-8"))
-    world["settings"]["journalSize"] = journal_size
-    (directory / "world.yaml").write_text(yaml.safe_dump(world), encoding="utf-8")
-    return directory
-
-
-class Problems(logging.Handler):
-    """Collect every log record that is an error or carries a traceback."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.records: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.exc_info or record.levelno >= logging.ERROR:
-            self.records.append(self.format(record))
-
-
 @pytest.fixture(scope="module")
-def log_problems() -> Iterator[Problems]:
-    handler = Problems()
-    root = logging.getLogger()
-    root.addHandler(handler)
-    yield handler
-    root.removeHandler(handler)
+def log_problems() -> Iterator[LogProblems]:
+    with LogProblems() as problems:
+        yield problems
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, log_problems) -> Iterator[BackgroundServer]:
-    fixtures = write_world(tmp_path_factory.mktemp("robust"), JOURNAL_SIZE)
+    fixtures = write_world(DEFAULT_FIXTURES, tmp_path_factory.mktemp("robust"), JOURNAL_SIZE)
     server = serve_in_background(create_app(MockConfig(fixtures_dir=fixtures)))
     yield server
     server.stop()
-
-
-def run_cases(examples: int, send) -> Counter[str]:
-    """Send `examples` generated cases through `send` and count the kinds of answer."""
-    tally: Counter[str] = Counter()
-
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-    @given(case=cases)
-    def check(case: Case) -> None:
-        tally[send(case)] += 1
-
-    check()
-    return tally
-
-
-def report(title: str, tally: Counter[str]) -> None:
-    print(f"\n{title}: {tally.total()} cases")
-    for kind, count in sorted(tally.items()):
-        print(f"  {count:6d}  {kind}")
 
 
 def test_http_answers_every_raw_query_with_the_envelope(served, log_problems):
@@ -108,21 +66,21 @@ def test_http_answers_every_raw_query_with_the_envelope(served, log_problems):
         return outcome(case, answer, over_http=True)
 
     tally = run_cases(HTTP_EXAMPLES, send)
-    report("raw queries over HTTP", tally)
+    print(summary("raw queries over HTTP", tally))
     assert tally.total() >= HTTP_EXAMPLES
     assert not any(kind.startswith("5") for kind in tally)
     assert log_problems.records == []
 
 
 def test_test_client_answers_every_raw_query_with_the_envelope(tmp_path_factory, log_problems):
-    fixtures = write_world(tmp_path_factory.mktemp("robust-client"), 500)
+    fixtures = write_world(DEFAULT_FIXTURES, tmp_path_factory.mktemp("robust-client"), 500)
     client = create_app(MockConfig(fixtures_dir=fixtures)).test_client()
 
     def send(case: Case) -> str:
         return outcome(case, send_test_client(client, case), over_http=False)
 
     tally = run_cases(CLIENT_EXAMPLES, send)
-    report("raw queries through the test client", tally)
+    print(summary("raw queries through the test client", tally))
     assert tally.total() >= CLIENT_EXAMPLES
     assert any(kind.startswith("200") for kind in tally)
     assert log_problems.records == []
