@@ -43,12 +43,13 @@ def chosen_scenario(state: MockState, session: Session, request: Request) -> Sce
 @blueprint.put(RESET_PATH)
 def user_pwd_reset() -> Response:
     """Answer a reset request with the business envelope; HTTP 200 for every business code."""
-    repeated = [name for name in PARAMETER_FIELDS if len(request.args.getlist(name)) > 1]
+    args = request.args  # once: each `request.` goes through Flask's context-local proxy
+    repeated = [name for name in PARAMETER_FIELDS if len(args.getlist(name)) > 1]
     if repeated:
         return http_error(400, f"query parameter given more than once: {', '.join(repeated)}")
     state = mock_state()
     session = state.session_of(request)
-    query = ResetQuery.from_params(request.args)
+    query = ResetQuery.from_params(args.to_dict())  # a dict: a missing key raises nothing
     lang = language(request.headers.get("X-Q-Language"))
     scenario = chosen_scenario(state, session, request)
     if scenario is not None:
