@@ -103,7 +103,7 @@ def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
 ) -> None:
     conformance = config.stash[CONFORMANCE_KEY]
-    if not conformance.nodes:
+    if not conformance.nodes or TARGET_KEY not in config.stash:
         return
     terminalreporter.write_sep("=", "userPwdReset contract conformance")
     target = config.stash.get(TARGET_KEY, "not started")

@@ -253,16 +253,33 @@ FAULTS = {
 """Every fault the suite must catch, by name."""
 
 
+def _hiding_the_admin_health(app: WsgiApp) -> WsgiApp:
+    def middleware(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/__admin/health":
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not found"]
+        return app(environ, start_response)
+
+    return middleware
+
+
 CONFORMING = "conforming"
 """The prefix of the mock without a fault."""
+WITHOUT_ADMIN = "without-admin"
+"""The prefix of a conforming mock that looks like a real deployment: no admin health, so no
+admin API for the suite (a profile's command can still get codes from its /__admin/codes)."""
 
 
 def serve_targets(fixtures: Path, workdir: Path) -> tuple[BackgroundServer, dict[str, str]]:
     """Serve the conforming mock and every fault, each under its own prefix, on one free port.
 
-    Returns the server and the base URL of each target by name (CONFORMING or a fault's).
+    Returns the server and the base URL of each target by name (CONFORMING, WITHOUT_ADMIN or
+    a fault's).
     """
-    faults = {CONFORMING: Fault(description="none")} | FAULTS
+    faults = {
+        CONFORMING: Fault(description="none"),
+        WITHOUT_ADMIN: Fault(description="no admin API", wrap=_hiding_the_admin_health),
+    } | FAULTS
     apps = {f"/{name}": fault.app(fixtures, workdir / name) for name, fault in faults.items()}
     shell = Flask(__name__)
     shell.wsgi_app = DispatcherMiddleware(shell.wsgi_app, apps)

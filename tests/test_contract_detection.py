@@ -1,4 +1,5 @@
-"""The contract suite fails on every faulty target, naming the deviation, and passes on the mock.
+"""The contract suite fails on every faulty target, naming the deviation, and passes on the mock;
+on a target without the admin API, as on a real deployment, it keeps passwords unless told.
 
 Each fault (contract_tests/faults.py) is the real mock with one deviation; all are served at
 once on a free loopback port, each under its own prefix. The suite runs in-process against
@@ -7,12 +8,14 @@ one, limited to the tests that speak to its fault.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from contract_tests.faults import CONFORMING, FAULTS, serve_targets
+from contract_tests.faults import CONFORMING, FAULTS, WITHOUT_ADMIN, serve_targets
+from contract_tests.profile import DEFAULT_PROFILE
 
 pytest_plugins = ["pytester"]
 
@@ -65,7 +68,10 @@ def targets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
     server.stop()
 
 
-def run_suite(pytester: pytest.Pytester, url: str, select: str) -> pytest.RunResult:
+def run_suite(
+    pytester: pytest.Pytester, url: str, select: str, *options: str, examples: int = 10
+) -> pytest.RunResult:
+    """Run the suite in-process against `url`, only the tests `select` (-k) names."""
     return pytester.runpytest_inprocess(
         str(REPO / "contract_tests"),
         f"--rootdir={REPO}",
@@ -73,11 +79,10 @@ def run_suite(pytester: pytest.Pytester, url: str, select: str) -> pytest.RunRes
         str(REPO / "pyproject.toml"),
         "-p",
         "no:cacheprovider",
-        "--contract-examples=10",
-        "--base-url",
-        url,
-        "-k",
-        select,
+        f"--contract-examples={examples}",
+        f"--base-url={url}",
+        f"-k={select}",
+        *options,
     )
 
 
@@ -104,3 +109,54 @@ def test_contract_detection_passes_the_same_tests_on_the_mock(
 ) -> None:
     result = run_suite(pytester, targets[CONFORMING], select)
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+
+
+CODE_COMMAND = """\
+import json, sys, urllib.request
+base, domain, phone, country, email = sys.argv[1:]
+account = {"phone": phone, "internationalCode": country or "86"} if phone else {"email": email}
+body = json.dumps({"userDomain": domain, **account}).encode()
+headers = {"Content-Type": "application/json"}
+request = urllib.request.Request(base + "/__admin/codes", body, headers)
+print(json.load(urllib.request.urlopen(request))["code"])
+"""
+"""A profile's code command: it asks the target's own /__admin/codes, as a test inbox would."""
+WITHOUT_ADMIN_SELECT = "200 or 5015 or used_twice or accepted_pwd"
+"""Tests that change passwords, one that does not, and one that reads a password back."""
+
+
+@pytest.fixture
+def command_profile(tmp_path: Path, targets: dict[str, str]) -> Path:
+    """The default profile, with codes from a command instead of the admin API."""
+    script = tmp_path / "latest_code.py"
+    script.write_text(CODE_COMMAND, encoding="utf-8")
+    command = f"{sys.executable} {script} {targets[WITHOUT_ADMIN]} "
+    command += "{userDomain} {phone} {internationalCode} {email}"
+    text = DEFAULT_PROFILE.read_text(encoding="utf-8").replace(
+        "source: admin", f"source: command\n  command: '{command}'"
+    )
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(text, encoding="utf-8")
+    return profile
+
+
+def test_contract_suite_without_admin_api_keeps_passwords_unless_allowed(
+    pytester: pytest.Pytester, targets: dict[str, str], command_profile: Path
+) -> None:
+    url, profile = targets[WITHOUT_ADMIN], str(command_profile)
+    result = run_suite(pytester, url, WITHOUT_ADMIN_SELECT, "--profile", profile)
+    output = result.stdout.str()
+    assert result.ret == pytest.ExitCode.OK, output
+    assert "pass --allow-password-change to run it" in output
+    assert "business code      200   " in output and " skipped " in output
+
+
+def test_contract_suite_without_admin_api_changes_passwords_when_allowed(
+    pytester: pytest.Pytester, targets: dict[str, str], command_profile: Path
+) -> None:
+    options = ("--profile", str(command_profile), "--allow-password-change")
+    result = run_suite(pytester, targets[WITHOUT_ADMIN], WITHOUT_ADMIN_SELECT, *options)
+    output = result.stdout.str()
+    assert result.ret == pytest.ExitCode.OK, output
+    assert "pass --allow-password-change" not in output
+    assert "no admin API (/__admin/password-check)" in output
