@@ -49,18 +49,20 @@ class Scheme:
         return unpad(self._cipher(random).decrypt(raw), AES.block_size).decode("utf-8")
 
 
-WRONG_SCHEMES = (
-    Scheme(
-        name="lower-case MD5",
-        key=lambda random: _md5_hex(random)[8:24].encode("ascii"),
-        iv=_swapped,
-    ),
-    Scheme(name="IV not swapped", key=lambda random: crypto.derive(random).key, iv=lambda key: key),
-    Scheme(
-        name="whole MD5 as the key (AES-256)",
-        key=lambda random: _md5_hex(random).upper().encode("ascii"),
-        iv=lambda key: _swapped(key[8:24]),
-    ),
-    Scheme(name="ECB", key=lambda random: crypto.derive(random).key, iv=lambda key: None),
+LOWER_CASE_MD5 = Scheme(
+    name="lower-case MD5",
+    key=lambda random: _md5_hex(random)[8:24].encode("ascii"),
+    iv=_swapped,
 )
+IV_NOT_SWAPPED = Scheme(
+    name="IV not swapped", key=lambda random: crypto.derive(random).key, iv=lambda key: key
+)
+WHOLE_MD5_KEY = Scheme(
+    name="whole MD5 as the key (AES-256)",
+    key=lambda random: _md5_hex(random).upper().encode("ascii"),
+    iv=lambda key: _swapped(key[8:24]),
+)
+ECB = Scheme(name="ECB", key=lambda random: crypto.derive(random).key, iv=lambda key: None)
+
+WRONG_SCHEMES = (LOWER_CASE_MD5, IV_NOT_SWAPPED, WHOLE_MD5_KEY, ECB)
 """Ciphertexts made with these must be refused; the names are those of the conformance table."""

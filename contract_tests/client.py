@@ -59,10 +59,6 @@ class Exchange:
         )
 
     @property
-    def path(self) -> str:
-        return urlsplit(self.url).path
-
-    @property
     def query(self) -> dict[str, list[str]]:
         """Return the query as the server reads it: every value of every parameter."""
         return parse_qs(urlsplit(self.url).query, keep_blank_values=True)
@@ -110,7 +106,6 @@ class Client:
         self,
         query: Mapping[str, str | None],
         *,
-        headers: Mapping[str, str] | None = None,
         method: str | None = None,
         data: bytes | None = None,
     ) -> Exchange:
@@ -119,16 +114,15 @@ class Client:
             method or spec.reset_method(),
             self.base_url + spec.reset_path(),
             params=[(name, value) for name, value in query.items() if value is not None],
-            headers=dict(headers or {}),
             data=data,
             timeout=TIMEOUT_SECONDS,
         )
         return exchange_of(response)
 
-    def send(self, method: str, path_and_query: str, *, data: bytes | None = None) -> Exchange:
+    def send(self, method: str, path_and_query: str) -> Exchange:
         """Send a request whose query string is written out as is (repeated parameters...)."""
         response = self.session.request(
-            method, self.base_url + path_and_query, data=data, timeout=TIMEOUT_SECONDS
+            method, self.base_url + path_and_query, timeout=TIMEOUT_SECONDS
         )
         return exchange_of(response)
 

@@ -80,7 +80,7 @@ def check_envelope(exchange: Exchange) -> None:
         ) from None
     name = spec.response_schema_name(exchange.status)
     errors = sorted(
-        spec.response_validator(exchange.status).iter_errors(body), key=lambda e: list(e.path)
+        spec.response_validator(exchange.status).iter_errors(body), key=lambda e: str(e.path)
     )
     if errors:
         problems = "; ".join(

@@ -20,7 +20,7 @@ from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from contract_tests import spec
-from contract_tests.ciphers import WRONG_SCHEMES
+from contract_tests.ciphers import LOWER_CASE_MD5
 from mockserver import crypto
 from mockserver.app import create_app
 from mockserver.context import MockConfig
@@ -159,7 +159,7 @@ def _decrypting_with_lower_case_md5(query: Query) -> Query:
     if not query.get("pwd") or not query.get("random"):
         return query
     try:
-        password = WRONG_SCHEMES[0].decrypt(query["pwd"], query["random"])
+        password = LOWER_CASE_MD5.decrypt(query["pwd"], query["random"])
     except ValueError:
         return query | {"pwd": "!"}
     return query | {"pwd": crypto.encrypt(password, query["random"])}

@@ -23,10 +23,10 @@ class Row:
     checks: dict[str, str] = field(default_factory=dict)
     """What each test checks, by node id."""
     outcomes: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """How each test ended (passed, failed, skipped) and why, by node id."""
+    """How each test ended (passed, failed, xfailed, skipped) and why, by node id."""
 
     def status(self) -> tuple[str, str]:
-        """Return the row's status and why: any failure wins, then a pass, then skips."""
+        """Return the status and why: a failure wins, then a known deviation, a pass, a skip."""
         if not self.outcomes:
             return "not run", "no test of this row ran (deselected, or none collected)"
         ended = sorted(self.outcomes.values(), key=lambda outcome: _RANK[outcome[0]])

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import pytest
 
@@ -20,8 +21,8 @@ Send = Callable[[Contract, dict[str, str]], Exchange]
 
 
 def repeated(contract: Contract, request: dict[str, str]) -> Exchange:
-    query = "&".join(f"{name}={value}" for name, value in request.items())
-    return contract.client.send("PUT", f"{spec.reset_path()}?{query}&code={request['code']}")
+    query = urlencode([*request.items(), ("code", request["code"])])
+    return contract.client.send("PUT", f"{spec.reset_path()}?{query}")
 
 
 def posted(contract: Contract, request: dict[str, str]) -> Exchange:
