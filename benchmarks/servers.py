@@ -89,18 +89,19 @@ def alternative_launches(threads: int) -> list[Launch]:
     launches = []
     for app, target in TARGETS.items():
         factory = app == "mock"
-        call, create = ("--call ", "--factory ") if factory else ("", "")
+        call_flag, factory_flag = ("--call ", "--factory ") if factory else ("", "")
         servers = {
             f"waitress ({threads} threads)": f"{found['waitress-serve']} "
-            f"--listen=127.0.0.1:{{port}} --threads={threads} {call}{target}",
-            f"granian ({threads} threads)": f"{found['granian']} --interface wsgi "
-            f"--port {{port}} --blocking-threads {threads} --log-level warning {create}{target}",
+            f"--listen=127.0.0.1:{{port}} --threads={threads} {call_flag}{target}",
+            f"granian ({threads} threads)": f"{found['granian']} --interface wsgi --port {{port}} "
+            f"--blocking-threads {threads} --log-level warning {factory_flag}{target}",
         }
-        for worker in ("sync", "gthread"):
-            servers[f"gunicorn {worker} ({threads} threads)"] = (
-                f"{found['gunicorn']} -w 1 -k {worker} --threads {threads} -b 127.0.0.1:{{port}} "
-                f"--log-level warning {target}{'()' if factory else ''}"
-            )
+        gunicorn = f"{found['gunicorn']} -w 1 -b 127.0.0.1:{{port}} --log-level warning"
+        app_call = f"{target}{'()' if factory else ''}"
+        servers["gunicorn sync (1 worker)"] = f"{gunicorn} -k sync --threads 1 {app_call}"
+        servers[f"gunicorn gthread ({threads} threads)"] = (
+            f"{gunicorn} -k gthread --threads {threads} {app_call}"
+        )
         launches += [
             Launch(server=server, app=app, template=template)
             for server, template in servers.items()
@@ -139,6 +140,13 @@ def _status_kib(pid: int, field: str) -> int:
     return 0
 
 
+def _environment() -> dict[str, str]:
+    """Return this environment for a server, where Python may cache bytecode as it does
+    by default (some sandboxes set PYTHONDONTWRITEBYTECODE, which makes every start compile)."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**environment, "PYTHONPATH": str(REPO)}
+
+
 class RunningServer:
     """A server child process: its URL, cold start, memory, and a way to stop it."""
 
@@ -152,7 +160,7 @@ class RunningServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             cwd=cwd,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
+            env=_environment(),
         )
         self.url = self._banner_url() if launch.prints_url else f"http://127.0.0.1:{port}"
         self._wait_for_answer()
