@@ -67,10 +67,14 @@ def normalize_base64(text: str) -> str:
     """Undo what sloppy clients do to Base64: line breaks, and a space where a `+` was.
 
     Android's Base64.DEFAULT wraps at 76 columns and appends a newline; a `+` that a client
-    forgot to percent-encode arrives as a space. Leading and trailing spaces are dropped
-    before the remaining spaces are read as `+`.
+    forgot to percent-encode arrives as a space, even at either end. Only when reading every
+    space as `+` leaves no valid Base64 length are spaces around the text dropped instead.
     """
-    return _WHITESPACE.sub("", text).strip(" ").replace(" ", "+")
+    text = _WHITESPACE.sub("", text)
+    plussed = text.replace(" ", "+")
+    if len(plussed) % 4:
+        return text.strip(" ").replace(" ", "+")
+    return plussed
 
 
 def decrypt(ciphertext: str, random: str) -> str:

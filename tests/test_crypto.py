@@ -89,6 +89,17 @@ def test_decrypt_reads_a_space_as_the_plus_a_client_forgot_to_encode():
     assert crypto.decrypt(ciphertext.replace("+", " "), random) == plaintext
 
 
+def test_decrypt_reads_a_leading_space_as_a_plus():
+    random = "lead"
+    plaintext = next(
+        text
+        for text in (f"secret{n}" for n in range(10_000))
+        if crypto.encrypt(text, random).startswith("+")
+    )
+    ciphertext = crypto.encrypt(plaintext, random)
+    assert crypto.decrypt(" " + ciphertext[1:], random) == plaintext
+
+
 def test_decrypt_tolerates_76_column_wrapping_of_long_ciphertexts():
     plaintext = "a long password " * 8
     wrapped = "\n".join(textwrap.wrap(crypto.encrypt(plaintext, "r"), 76)) + "\n"
