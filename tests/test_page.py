@@ -71,7 +71,7 @@ def mock(fixtures_dir):
 @pytest.fixture
 def page(browser, mock):
     page = browser.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)
     page.goto(f"{mock[1]}/__admin/")
     page.wait_for_selector("button[data-scenario='sms-code-rejected']")
     yield page
@@ -140,3 +140,13 @@ def test_page_shows_fixture_errors_while_the_last_good_fixtures_serve(page, mock
     assert "world.yaml:" in page.text_content("#errors")
     assert "bogus" in page.text_content("#errors")
     assert put(url, ALICE)["code"] == 200
+
+
+def test_page_lists_a_scenario_added_while_it_is_open(page, mock, fixtures_dir):
+    app, _ = mock
+    scenarios = fixtures_dir / "scenarios.yaml"
+    text = scenarios.read_text(encoding="utf-8")
+    added = "\n  brand-new:\n    description: added while the page is open\n    code: 5015\n"
+    scenarios.write_text(text.replace("\nrules:", added + "\nrules:", 1), encoding="utf-8")
+    assert app.extensions["mock"].reloader.check()
+    page.wait_for_selector("button[data-scenario='brand-new']")
