@@ -86,7 +86,7 @@ def health() -> Response:
         {
             "status": "ok",
             "fixtures": str(state.config.fixtures_dir),
-            "loadedAt": state.loaded_at.isoformat(timespec="seconds"),
+            "loadedAt": state.loaded_at.isoformat(timespec="milliseconds"),
             "errors": [str(problem) for problem in problems],
             "sessions": len(state.sessions.names()),
         }
