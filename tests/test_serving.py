@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import threading
 from urllib.parse import urlsplit
 
 from mockserver.app import MAX_BODY_BYTES
 from mockserver.endpoint import RESET_PATH
-from mockserver.serving import MAX_REQUEST_BODY_BYTES, serve_in_background
+from mockserver.serving import MAX_REQUEST_BODY_BYTES, make_server, serve_in_background
 
 
 def test_serve_in_background_stops_with_a_connection_open(app, monkeypatch):
@@ -39,3 +40,9 @@ def test_make_server_lets_the_app_refuse_a_body_over_its_limit_with_the_envelope
         connection.close()
     finally:
         server.stop()
+
+
+def test_make_server_keeps_waitress_queue_warnings_out_of_the_log(app):
+    server = make_server(app, "127.0.0.1", 0)
+    server.close()
+    assert not logging.getLogger("waitress.queue").isEnabledFor(logging.WARNING)
