@@ -259,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         connections=args.connections,
         python_load=args.python_load or wrk_path() is None,
     )
+    if settings.python_load and pinned(LOAD_CORE):
+        os.sched_setaffinity(0, {LOAD_CORE})  # the Python load runs in this process
     print(describe_machine(settings), flush=True)
     notes = []
 
