@@ -15,7 +15,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from benchmarks import mixes
@@ -160,7 +160,7 @@ def with_ratios(rows: list[Row]) -> list[Row]:
     """Set each mock row's ratio to the bare app's throughput on the same server."""
     hello = {row.server: row.load.per_second for row in rows if row.app == "hello"}
     return [
-        Row(**{**row.__dict__, "ratio": row.load.per_second / hello[row.server]})
+        replace(row, ratio=row.load.per_second / hello[row.server])
         if row.app == "mock" and hello.get(row.server)
         else row
         for row in rows
