@@ -5,27 +5,23 @@ from __future__ import annotations
 import logging
 import re
 import time
-from datetime import UTC, datetime
 
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from mockserver import admin, endpoint, page
 from mockserver.context import MockConfig, MockState, mock_state, session_name
-from mockserver.journal import Journal, masked
+from mockserver.cors import cors_headers
+from mockserver.fast_lane import FastLane
+from mockserver.journal import Journal, journal_entry
+from mockserver.limits import MAX_BODY_BYTES, MAX_QUERY_BYTES
 from mockserver.reloading import Reloader, load_fixtures
 from mockserver.responses import http_error
-from mockserver.scenarios import UnknownScenarioError
 from mockserver.sessions import BadSessionIdError, Sessions
 
 LOG = logging.getLogger("mockserver")
 
-MAX_BODY_BYTES = 64 * 1024
-MAX_QUERY_BYTES = 64 * 1024
-JOURNAL_VALUE_LIMIT = 256
 ADMIN_PREFIX = "/__admin"
-CORS_EXPOSED_HEADERS = "X-Mock-Detail, X-Mock-Scenario"
-CORS_DEFAULT_HEADERS = "Content-Type, X-Q-Language, X-Mock-Scenario, X-Mock-Session"
 _RAW_BYTE = re.compile(rb"[\x80-\xff]")
 
 
@@ -56,11 +52,11 @@ def create_app(config: MockConfig | None = None) -> Flask:
     app.register_blueprint(endpoint.blueprint)
     app.register_blueprint(admin.blueprint, url_prefix=ADMIN_PREFIX)
     app.register_blueprint(page.blueprint, url_prefix=ADMIN_PREFIX)
+    app.wsgi_app = FastLane(app.wsgi_app, state)
     app.before_request(_begin)
     app.after_request(_journal)
     app.after_request(_cors)
-    app.register_error_handler(BadSessionIdError, _bad_request)
-    app.register_error_handler(UnknownScenarioError, _bad_request)
+    app.register_error_handler(BadSessionIdError, _bad_session)
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
     return app
@@ -85,12 +81,6 @@ def _percent_encoded(match: re.Match[bytes]) -> bytes:
     return b"%%%02X" % match[0][0]
 
 
-def _clipped(value: str) -> str:
-    if len(value) <= JOURNAL_VALUE_LIMIT:
-        return value
-    return f"{value[:JOURNAL_VALUE_LIMIT]}…(+{len(value) - JOURNAL_VALUE_LIMIT} characters)"
-
-
 def _journal(response: Response) -> Response:
     """Record every request to the service (not to the admin API) in the journal.
 
@@ -98,39 +88,26 @@ def _journal(response: Response) -> Response:
     """
     if request.path.startswith(ADMIN_PREFIX) or request.method == "OPTIONS":
         return response
-    query = {name: _clipped(value) for name, value in request.args.items()}
-    entry = {
-        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-        "method": request.method,
-        "path": _clipped(request.path),
-        "query": masked(query),
-        "status": response.status_code,
-        "session": session_name(request),
-        "scenario": None,
-        "code": None,
-        "detail": response.status,
-        "passwordLength": None,
-        "durationMs": round((time.perf_counter() - g.started) * 1000, 3),
-    }
-    entry.update(g.get("answer", {}))
+    entry = journal_entry(
+        method=request.method,
+        path=request.path,
+        params=request.args.items(multi=True),
+        status=response.status_code,
+        session=session_name(request),
+        started=g.started,
+        answer=g.get("answer", {}),
+    )
     mock_state().journal.record(entry)
     return response
 
 
 def _cors(response: Response) -> Response:
     """Let a browser app on any origin call the mock, cookies included."""
-    origin = request.headers.get("Origin")
-    if origin:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Allow-Credentials"] = "true"
-        response.headers["Vary"] = "Origin"
-        response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, PUT, POST, DELETE, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = request.headers.get(
-                "Access-Control-Request-Headers", CORS_DEFAULT_HEADERS
-            )
-            response.headers["Access-Control-Max-Age"] = "600"
+    headers = request.headers
+    for name, value in cors_headers(
+        headers.get("Origin"), request.method, headers.get("Access-Control-Request-Headers")
+    ):
+        response.headers[name] = value
     return response
 
 
@@ -147,7 +124,7 @@ def _http_exception(error: HTTPException) -> Response:
     return http_error(error.code or 500, text, headers)
 
 
-def _bad_request(error: Exception) -> Response:
+def _bad_session(error: BadSessionIdError) -> Response:
     return http_error(400, str(error))
 
 

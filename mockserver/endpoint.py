@@ -2,19 +2,23 @@
 
 A scenario answers when one is chosen, most specific first: the X-Mock-Scenario header, a
 fixture rule matching the query, the session's plan (PUT /__admin/scenario). Otherwise the
-session's stateful simulation decides.
+session's stateful simulation decides. `answer_reset` holds all of it without Flask, so that
+the fast lane (fast_lane.py) and the Flask view give the same answers.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Request, Response, g, request
+from collections.abc import Callable, Mapping
 
-from mockserver.context import MockState, mock_state
-from mockserver.responses import envelope, header_safe, http_error, json_response, language
+from flask import Blueprint, Response, g, request
+
+from mockserver.answers import Answer, http_error_answer, json_answer
+from mockserver.context import MockState, mock_state, session_name
+from mockserver.responses import envelope, header_safe, language
 from mockserver.rules import DEFAULT_PASSWORD, PARAMETER_FIELDS, ResetQuery, password_from
 from mockserver.scenario_responses import render
 from mockserver.scenarios import SIMULATE, Scenario, UnknownScenarioError
-from mockserver.sessions import Session
+from mockserver.sessions import BadSessionIdError, Session
 
 RESET_PATH = "/v2/enduser/enduserapi/userPwdReset"
 DEFAULT_PASSWORD_DATA = f"password reset to {DEFAULT_PASSWORD}"
@@ -23,12 +27,19 @@ SCENARIO_HEADER = "X-Mock-Scenario"
 blueprint = Blueprint("endpoint", __name__)
 
 
-def chosen_scenario(state: MockState, session: Session, request: Request) -> Scenario | None:
+def repeated_parameters(count: Callable[[str], int]) -> list[str]:
+    """Return the endpoint's parameters that the query gives more than once."""
+    return [name for name in PARAMETER_FIELDS if count(name) > 1]
+
+
+def chosen_scenario(
+    state: MockState, session: Session, params: Mapping[str, str], header: str | None
+) -> Scenario | None:
     """Return the scenario that answers this request, or None for the simulation."""
     catalog = state.catalog
-    name = request.headers.get(SCENARIO_HEADER)
+    name = header
     if name is None:
-        scenario = catalog.by_rule(request.args)
+        scenario = catalog.by_rule(params)
         if scenario is not None:
             return scenario
         name = session.plan.next_step()
@@ -40,32 +51,59 @@ def chosen_scenario(state: MockState, session: Session, request: Request) -> Sce
     return scenario
 
 
+def answer_reset(
+    state: MockState,
+    params: Mapping[str, str],
+    repeated: list[str],
+    *,
+    scenario_header: str | None,
+    language_header: str | None,
+    session_id: str | None,
+) -> Answer:
+    """Answer a reset request: the business envelope, HTTP 200 for every business code."""
+    if repeated:
+        return http_error_answer(
+            400, f"query parameter given more than once: {', '.join(repeated)}"
+        )
+    try:
+        session = state.sessions.get(session_id)
+        scenario = chosen_scenario(state, session, params, scenario_header)
+    except (BadSessionIdError, UnknownScenarioError) as error:
+        return http_error_answer(400, str(error))
+    query = ResetQuery.from_params(params)
+    lang = language(language_header)
+    if scenario is not None:
+        answer = render(scenario, lang, state.config.sleep)
+        answer.journal.update(
+            scenario=scenario.name,
+            code=scenario.code,
+            detail=f"scenario {scenario.name}",
+            passwordLength=password_from(query).length,
+        )
+        return answer
+    outcome = session.simulation.reset_password(query)
+    data = DEFAULT_PASSWORD_DATA if outcome.default_password else None
+    answer = json_answer(
+        envelope(outcome.code, lang, data),
+        headers=[("X-Mock-Detail", header_safe(outcome.detail))],
+    )
+    answer.journal.update(
+        code=int(outcome.code), detail=outcome.detail, passwordLength=outcome.password_length
+    )
+    return answer
+
+
 @blueprint.put(RESET_PATH)
 def user_pwd_reset() -> Response:
-    """Answer a reset request with the business envelope; HTTP 200 for every business code."""
-    args = request.args  # once: each `request.` goes through Flask's context-local proxy
-    repeated = [name for name in PARAMETER_FIELDS if len(args.getlist(name)) > 1]
-    if repeated:
-        return http_error(400, f"query parameter given more than once: {', '.join(repeated)}")
-    state = mock_state()
-    session = state.session_of(request)
-    query = ResetQuery.from_params(args.to_dict())  # a dict: a missing key raises nothing
-    lang = language(request.headers.get("X-Q-Language"))
-    scenario = chosen_scenario(state, session, request)
-    if scenario is not None:
-        g.answer = {
-            "scenario": scenario.name,
-            "code": scenario.code,
-            "detail": f"scenario {scenario.name}",
-            "passwordLength": password_from(query).length,
-        }
-        return render(scenario, lang, state.config.sleep)
-    outcome = session.simulation.reset_password(query)
-    g.answer = {
-        "code": int(outcome.code),
-        "detail": outcome.detail,
-        "passwordLength": outcome.password_length,
-    }
-    data = DEFAULT_PASSWORD_DATA if outcome.default_password else None
-    body = envelope(outcome.code, lang, data)
-    return json_response(body, headers={"X-Mock-Detail": header_safe(outcome.detail)})
+    """Answer the requests the fast lane leaves to Flask (a body, raw bytes in the query)."""
+    args = request.args
+    answer = answer_reset(
+        mock_state(),
+        args.to_dict(),
+        repeated_parameters(lambda name: len(args.getlist(name))),
+        scenario_header=request.headers.get(SCENARIO_HEADER),
+        language_header=request.headers.get("X-Q-Language"),
+        session_id=session_name(request),
+    )
+    g.answer = answer.journal
+    return Response(answer.body, status=answer.status, headers=answer.headers)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 
-from flask import Response
-
+from mockserver.answers import Answer
 from mockserver.codes import Code, message
 from mockserver.responses import JSON, envelope_of, json_bytes
 from mockserver.scenarios import Fault, Scenario
@@ -33,36 +32,37 @@ def _body(scenario: Scenario, language: str) -> bytes:
     return json_bytes(envelope_of(code, text, ext_msg=scenario.ext_msg, data=scenario.data))
 
 
-def render(scenario: Scenario, language: str, sleep: Callable[[float], None]) -> Response:
+def render(scenario: Scenario, language: str, sleep: Callable[[float], None]) -> Answer:
     """Wait the scenario's delay, then answer as it says."""
     if scenario.delay is not None:
         sleep(random.uniform(scenario.delay.low, scenario.delay.high) / 1000)
-    headers = {"X-Mock-Scenario": scenario.name, **scenario.headers}
+    headers = [("X-Mock-Scenario", scenario.name), *scenario.headers.items()]
     fault = scenario.fault
     if fault in GATEWAY_STATUS:
         status, reason = GATEWAY_STATUS[fault]
-        return Response(
-            _gateway_page(status, reason),
+        page = _gateway_page(status, reason).encode("ascii")
+        return Answer(
             status=scenario.status or status,
-            headers=headers,
-            content_type="text/html",
+            headers=[("Content-Type", "text/html"), ("Content-Length", str(len(page))), *headers],
+            body=page,
         )
     status = scenario.status or 200
     body = _body(scenario, language)
+    headers.append(("Content-Type", JSON))
     if fault is Fault.EMPTY_RESPONSE:
-        return Response(b"", status=status, headers=headers, content_type=JSON)
-    if fault is Fault.MALFORMED_JSON:
+        body = b""
+    elif fault is Fault.MALFORMED_JSON:
         text = body.decode("utf-8")
-        cut = text[: len(text) // 2].encode("utf-8")
-        return Response(cut, status=status, headers=headers, content_type=JSON)
-    if fault is Fault.CONNECTION_DROPPED:
+        body = text[: len(text) // 2].encode("utf-8")
+    elif fault is Fault.CONNECTION_DROPPED:
         # The headers promise a body that never comes: the server closes the connection.
-        headers["Content-Length"] = str(len(body))
-        return Response(iter(()), status=status, headers=headers, content_type=JSON)
-    if fault is Fault.TRICKLE:
-        headers["Content-Length"] = str(len(body))
-        return Response(_trickle(body, sleep), status=status, headers=headers, content_type=JSON)
-    return Response(body, status=status, headers=headers, content_type=JSON)
+        return Answer(
+            status=status, headers=[*headers, ("Content-Length", str(len(body)))], body=iter(())
+        )
+    elif fault is Fault.TRICKLE:
+        headers.append(("Content-Length", str(len(body))))
+        return Answer(status=status, headers=headers, body=_trickle(body, sleep))
+    return Answer(status=status, headers=[*headers, ("Content-Length", str(len(body)))], body=body)
 
 
 def _trickle(body: bytes, sleep: Callable[[float], None]) -> Iterator[bytes]:

@@ -8,8 +8,8 @@ import logging
 import threading
 from urllib.parse import urlsplit
 
-from mockserver.app import MAX_BODY_BYTES
 from mockserver.endpoint import RESET_PATH
+from mockserver.limits import MAX_BODY_BYTES
 from mockserver.serving import MAX_REQUEST_BODY_BYTES, make_server, serve_in_background
 
 
