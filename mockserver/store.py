@@ -38,11 +38,6 @@ class Simulation:
         self._clock = clock
         self._lock = threading.Lock()
 
-    @property
-    def world(self) -> World:
-        """Return the current world (for reading; changes go through the methods below)."""
-        return self._world
-
     def reset_password(self, query: rules.ResetQuery) -> rules.Outcome:
         """Decide a reset request and, when it succeeds, apply it, as one atomic step."""
         with self._lock:
