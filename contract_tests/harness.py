@@ -18,7 +18,6 @@ from mockserver import crypto
 
 RANDOM = "r4nd0m"
 PASSWORD_CHANGE_FLAG = "--allow-password-change"
-DEFAULT_PASSWORD = "12345678"
 """The document: 用户重置的密码，如果不输入默认为 12345678."""
 
 

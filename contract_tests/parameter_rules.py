@@ -4,7 +4,8 @@ From openapi.yaml: which parameters are required, and each one's schema (pattern
 e-mail format). From the spec's descriptions, where a schema cannot say it: phone or email is
 required; a phone with internationalCode 86 (the default) is a mainland mobile; country code and
 phone together have at most 15 digits (E.164); when phone is given the e-mail is ignored; pwd
-needs random and must decrypt to 6-20 printable ASCII characters.
+needs random and must decrypt to 6-20 printable ASCII characters. The patterns and limits behind
+these are mockserver.rules', which tests/test_spec.py holds to the spec.
 
 A blank value counts as missing, and values are compared after trimming surrounding whitespace:
 a service that trims is conforming, so only breaks that survive trimming count here.
@@ -13,7 +14,6 @@ a service that trims is conforming, so only breaks that survive trimming count h
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
 
 from jsonschema import FormatChecker
@@ -24,15 +24,13 @@ from contract_tests import spec
 from contract_tests.client import Exchange
 from contract_tests.deviation import DeviationError
 from mockserver import crypto
-
-MAINLAND = "86"
-MAINLAND_MOBILE = re.compile(r"1[3-9][0-9]{9}")
-"""The phone description's `^1[3-9][0-9]{9}$`."""
-E164_MAX_DIGITS = 15
-PASSWORD = re.compile(r"[\x21-\x7e]{6,20}")
-"""6-20 characters, each a letter, a digit or an ASCII special (`!` to `~`)."""
-_COUNTRY = re.compile(r"(?:\+|00)?([1-9][0-9]{0,2})")
-"""The internationalCode pattern, with the country code as its group."""
+from mockserver.rules import (
+    E164_MAX_DIGITS,
+    MAINLAND,
+    MAINLAND_MOBILE_PATTERN,
+    PASSWORD_PATTERN,
+    normalize_international_code,
+)
 
 
 @functools.cache
@@ -56,12 +54,8 @@ def parameter_problem(name: str, value: str) -> str | None:
     return None if error is None else error.message
 
 
-def country_code(international_code: str | None) -> str | None:
-    """Return the country code an internationalCode names (None: 86), or None when malformed."""
-    if international_code is None:
-        return MAINLAND
-    match = _COUNTRY.fullmatch(international_code)
-    return match.group(1) if match else None
+country_code = normalize_international_code
+"""Return the country code an internationalCode names (None: 86), or None when malformed."""
 
 
 def phone_problem(phone: str, international_code: str | None) -> str | None:
@@ -71,7 +65,7 @@ def phone_problem(phone: str, international_code: str | None) -> str | None:
         return f"internationalCode {international_code!r} is not 1-3 digits after + or 00"
     if problem := parameter_problem("phone", phone):
         return f"phone {problem}"
-    if country == MAINLAND and not MAINLAND_MOBILE.fullmatch(phone):
+    if country == MAINLAND and not MAINLAND_MOBILE_PATTERN.fullmatch(phone):
         return f"phone {phone!r} is not a mainland mobile number (1[3-9] and 9 digits)"
     if len(country) + len(phone) > E164_MAX_DIGITS:
         return f"+{country} {phone} has more than {E164_MAX_DIGITS} digits (E.164)"
@@ -80,7 +74,7 @@ def phone_problem(phone: str, international_code: str | None) -> str | None:
 
 def password_problem(password: str) -> str | None:
     """Say why a decrypted password breaks the rule, or None when it is allowed."""
-    if PASSWORD.fullmatch(password):
+    if PASSWORD_PATTERN.fullmatch(password):
         return None
     return f"the password {password!r} ({len(password)} characters) is not 6-20 printable ASCII"
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 import pytest
 
 from contract_tests.deviation import DeviationError
-from contract_tests.harness import DEFAULT_PASSWORD, Contract, fresh_password
+from contract_tests.harness import Contract, fresh_password
 from contract_tests.outcomes import expect_code, expect_password
 from contract_tests.parameter_rules import MAINLAND, country_code
 from contract_tests.profile import Account
 from contract_tests.report import conformance
+from mockserver.rules import DEFAULT_PASSWORD
 
 NewValue = Callable[[Contract, Account], str | None]
 """The new value of the one parameter that differs (None: left out)."""
