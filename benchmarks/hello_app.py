@@ -30,7 +30,7 @@ def main() -> None:
     server = make_server(app, "127.0.0.1", port)
     print(f"bare Flask app on http://127.0.0.1:{server.effective_port}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
-        server.run()
+        server.serve_forever()
 
 
 if __name__ == "__main__":

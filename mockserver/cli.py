@@ -61,7 +61,7 @@ def _serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     with contextlib.suppress(KeyboardInterrupt):
-        server.run()
+        server.serve_forever()
     return 0
 
 

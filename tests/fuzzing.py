@@ -193,16 +193,14 @@ def outcome(case: Case, answer: Answer, *, over_http: bool) -> str:
     """Name the kind of answer, or raise AssertionError when it breaks the contract.
 
     Over HTTP a raw byte outside ASCII makes the request-target invalid HTTP: the server
-    refuses it with its own plain 400 before the mock sees it, and that is the only answer
-    allowed to be outside the envelope.
+    refuses it with a 400, in the envelope like every other answer.
     """
     where = (
         f"{case.describe()} answered {answer.status} {answer.content_type}: {answer.body[:300]!r}"
     )
     assert answer.status < 500, f"a 5xx: {where}"
-    if over_http and case.raw_non_ascii and answer.status == 400:
-        assert answer.content_type.startswith("text/plain"), f"unexpected 400: {where}"
-        return "400 refused by the HTTP server (raw non-ASCII byte)"
+    if over_http and case.raw_non_ascii:
+        assert answer.status == 400, f"a raw non-ASCII byte accepted: {where}"
     assert answer.content_type == "application/json", f"not JSON: {where}"
     body = json.loads(answer.body)
     assert isinstance(body, dict) and set(body) == ENVELOPE_KEYS, f"not the envelope: {where}"

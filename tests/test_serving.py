@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import http.client
 import json
-import logging
 import threading
 from urllib.parse import urlsplit
 
 from mockserver.endpoint import RESET_PATH
 from mockserver.limits import MAX_BODY_BYTES
-from mockserver.serving import MAX_REQUEST_BODY_BYTES, make_server, serve_in_background
+from mockserver.http_server import MAX_REQUEST_BODY_BYTES
+from mockserver.serving import serve_in_background
 
 
 def test_serve_in_background_stops_with_a_connection_open(app, monkeypatch):
@@ -40,9 +40,3 @@ def test_make_server_lets_the_app_refuse_a_body_over_its_limit_with_the_envelope
         connection.close()
     finally:
         server.stop()
-
-
-def test_make_server_keeps_waitress_queue_warnings_out_of_the_log(app):
-    server = make_server(app, "127.0.0.1", 0)
-    server.close()
-    assert not logging.getLogger("waitress.queue").isEnabledFor(logging.WARNING)

@@ -1,0 +1,569 @@
+"""A small HTTP/1.1 server for a WSGI app: one thread per connection, nothing between them.
+
+Chosen over waitress, granian and pyruvate on the figures of `make bench` (README, "The
+server"): waitress spent about 120 µs of the core on each request in its event loop and the
+hand-offs to its worker threads, which kept the mock under 5,000 requests/s whatever the app
+did. Here the thread that reads a request also calls the app and writes the answer, so a
+request costs one wake-up. The rest of the job is ours too: every request this server refuses
+gets the same JSON envelope as the app's own HTTP errors, it serves from a thread for tests,
+binds port 0, and stops with its connections open.
+
+What it implements: HTTP/1.0 and 1.1, keep-alive, pipelining, `Content-Length` and chunked
+request bodies, `Expect: 100-continue`, and responses framed by `Content-Length`, chunked
+encoding or the end of the connection. A response shorter than its `Content-Length` ends
+the connection, as a real server does when its backend dies (the `connectionDropped` fault).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import io
+import logging
+import re
+import selectors
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from mockserver.answers import Answer, http_error_answer
+
+LOG = logging.getLogger("mockserver.http")
+
+SERVER_SOFTWARE = "userPwdReset-mock"
+MAX_HEAD_BYTES = 256 * 1024
+"""Request line and headers. Well above the app's 64 KiB query limit, so that a long query
+reaches the app and gets its 414; past this the server answers 431 itself."""
+MAX_REQUEST_BODY_BYTES = 1024 * 1024
+"""Well above the app's own 64 KiB limit, so that an oversized body a client may really send
+still gets the app's 413; this only caps what an abusive client can make the server buffer."""
+MAX_CONNECTIONS = 512
+"""Open connections (one thread each); one more is answered 503 and closed."""
+IDLE_SECONDS = 60.0
+"""How long a connection may wait for the next request, or stall in the middle of one."""
+STOP_SECONDS = 5.0
+"""How long `shutdown` waits for the connections' threads (a delay scenario may be sleeping)."""
+LINGER_SECONDS = 1.0
+READ_BYTES = 65536
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_TARGET = re.compile(rb"[\x21-\x7e]+")
+_VERSION = re.compile(rb"HTTP/([0-9])\.([0-9])")
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+_LINE_END = re.compile(rb"\r?\n")
+_HEADER_VALUE = re.compile(rb"[^\x00-\x08\x0a-\x1f\x7f]*")
+_CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(;[^\r\n]*)?")
+_DIGITS = re.compile(r"[0-9]{1,18}")
+_STATUS = re.compile(r"[1-5][0-9][0-9] [^\r\n]*")
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_NO_BODY_STATUSES = frozenset({204, 304})
+
+
+class HttpError(Exception):
+    """A request this server refuses before the app sees it: the status and why."""
+
+    def __init__(self, status: int, text: str) -> None:
+        super().__init__(text)
+        self.status = status
+        self.text = text
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestHead:
+    """The request line and headers, as read off the wire."""
+
+    method: str
+    target: str
+    version: tuple[int, int]
+    headers: dict[str, str]
+    """By WSGI name (`CONTENT_TYPE`, `HTTP_X_MOCK_SESSION`); repeated headers joined by ", "."""
+
+    @property
+    def protocol(self) -> str:
+        """Return `HTTP/1.1` or `HTTP/1.0`."""
+        return f"HTTP/{self.version[0]}.{self.version[1]}"
+
+    @property
+    def keep_alive(self) -> bool:
+        """Tell whether the client wants the connection kept after this request."""
+        tokens = {
+            token.strip().lower() for token in self.headers.get("HTTP_CONNECTION", "").split(",")
+        }
+        if self.version >= (1, 1):
+            return "close" not in tokens
+        return "keep-alive" in tokens
+
+
+def parse_head(data: bytes) -> RequestHead:
+    """Parse a request line and its header lines (without the blank line that ends them).
+
+    Raise HttpError for anything that is not HTTP/1.x as RFC 9112 writes it, but accept a bare
+    LF for CRLF, as its section 2.2 allows.
+    """
+    request_line, *header_lines = _LINE_END.split(data)
+    parts = request_line.split(b" ")
+    if len(parts) != 3:
+        raise HttpError(400, "malformed request line: expected METHOD TARGET HTTP/1.1")
+    method, target, version = parts
+    if not _TOKEN.fullmatch(method):
+        raise HttpError(400, "malformed request line: the method is not an HTTP token")
+    if not _TARGET.fullmatch(target):
+        raise HttpError(
+            400,
+            "the request target has a byte that HTTP does not allow there "
+            "(outside ASCII, a control character or a space): percent-encode it",
+        )
+    numbers = _VERSION.fullmatch(version)
+    if not numbers:
+        raise HttpError(400, "malformed request line: the version is not HTTP/x.y")
+    if numbers.group(1) != b"1":
+        raise HttpError(505, "only HTTP/1.0 and HTTP/1.1 are served")
+    headers: dict[str, str] = {}
+    for line in header_lines:
+        name, colon, value = line.partition(b":")
+        if not colon or not _TOKEN.fullmatch(name):
+            raise HttpError(400, f"malformed header line: {line[:60].decode('latin-1')!r}")
+        value = value.strip(b" \t")
+        if not _HEADER_VALUE.fullmatch(value):
+            raise HttpError(400, f"the {name.decode()} header has a control character")
+        if b"_" in name:
+            continue  # as waitress did: X_Mock_Session must not pass for X-Mock-Session
+        key = name.decode("ascii").upper().replace("-", "_")
+        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            key = f"HTTP_{key}"
+        text = value.decode("latin-1")
+        headers[key] = f"{headers[key]}, {text}" if key in headers else text
+    return RequestHead(
+        method=method.decode("ascii"),
+        target=target.decode("ascii"),
+        version=(1, int(numbers.group(2))),
+        headers=headers,
+    )
+
+
+def body_length(head: RequestHead) -> int | None:
+    """Return the `Content-Length` of the body, 0 without one, or None for a chunked body."""
+    coding = head.headers.get("HTTP_TRANSFER_ENCODING")
+    length = head.headers.get("CONTENT_LENGTH")
+    if coding is not None:
+        if length is not None:
+            raise HttpError(400, "both Transfer-Encoding and Content-Length: send one")
+        if coding.strip().lower() != "chunked":
+            raise HttpError(501, f"transfer coding {coding!r} is not supported: use chunked")
+        return None
+    if length is None:
+        return 0
+    values = {value.strip() for value in length.split(",")}
+    if len(values) != 1 or not _DIGITS.fullmatch(next(iter(values))):
+        raise HttpError(400, f"Content-Length {length!r} is not one decimal number")
+    size = int(next(iter(values)))
+    if size > MAX_REQUEST_BODY_BYTES:
+        raise HttpError(413, f"the body is over {MAX_REQUEST_BODY_BYTES} bytes")
+    return size
+
+
+def split_target(target: str, method: str) -> tuple[str, str]:
+    """Return the WSGI PATH_INFO (percent-decoded, as Latin-1) and QUERY_STRING of a target."""
+    if target.startswith(("http://", "https://")):
+        rest = target.split("://", 1)[1]
+        slash = rest.find("/")
+        target = rest[slash:] if slash >= 0 else "/"
+    elif target == "*" and method == "OPTIONS":
+        return "*", ""
+    if not target.startswith("/"):
+        raise HttpError(400, "the request target must be a path starting with /")
+    path, _, query = target.partition("?")
+    return unquote_to_bytes(path).decode("latin-1"), query
+
+
+class _Reader:
+    """Buffered reads from one connection."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self._connection = connection
+        self._buffer = bytearray()
+
+    def _fill(self) -> bool:
+        data = self._connection.recv(READ_BYTES)
+        self._buffer += data
+        return bool(data)
+
+    def head(self) -> bytes | None:
+        """Return the next request's head, or None when the client closed between requests."""
+        searched = 0
+        while True:
+            if searched == 0:  # RFC 9112 2.2: ignore empty lines before a request line
+                while self._buffer.startswith((b"\r\n", b"\n")):
+                    del self._buffer[: 2 if self._buffer.startswith(b"\r\n") else 1]
+            end = _HEAD_END.search(self._buffer, max(0, searched - 3))
+            if end:
+                head = bytes(self._buffer[: end.start()])
+                del self._buffer[: end.end()]
+                return head
+            if len(self._buffer) > MAX_HEAD_BYTES:
+                raise HttpError(
+                    431, f"the request line and headers are over {MAX_HEAD_BYTES} bytes"
+                )
+            searched = len(self._buffer)
+            if not self._fill():
+                if self._buffer:
+                    raise HttpError(400, "the connection ended in the middle of the headers")
+                return None
+
+    def exactly(self, size: int) -> bytes:
+        """Return the next `size` bytes."""
+        while len(self._buffer) < size:
+            if not self._fill():
+                raise HttpError(400, "the connection ended in the middle of the body")
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
+
+    def line(self) -> bytes:
+        """Return the next line, without its line end (for chunked bodies)."""
+        while True:
+            end = self._buffer.find(b"\n")
+            if end >= 0:
+                line = bytes(self._buffer[:end]).rstrip(b"\r")
+                del self._buffer[: end + 1]
+                return line
+            if len(self._buffer) > MAX_HEAD_BYTES:
+                raise HttpError(400, "a chunk-size or trailer line is too long")
+            if not self._fill():
+                raise HttpError(400, "the connection ended in the middle of the body")
+
+    def chunked(self) -> bytes:
+        """Return a chunked body, decoded, then skip its trailer."""
+        body = bytearray()
+        while True:
+            size_line = _CHUNK_SIZE.fullmatch(self.line())
+            if not size_line:
+                raise HttpError(400, "malformed chunk size in a chunked body")
+            size = int(size_line.group(1), 16)
+            if len(body) + size > MAX_REQUEST_BODY_BYTES:
+                raise HttpError(413, f"the body is over {MAX_REQUEST_BODY_BYTES} bytes")
+            if size == 0:
+                while self.line():
+                    pass
+                return bytes(body)
+            body += self.exactly(size)
+            if self.line():
+                raise HttpError(400, "a chunk of a chunked body is longer than its size")
+
+
+_date_cache: tuple[int, str] = (0, "")
+
+
+def _http_date() -> str:
+    """Return the Date header's value, formatted once a second."""
+    global _date_cache
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache = (now, email.utils.formatdate(now, usegmt=True))
+    return _date_cache[1]
+
+
+class _Response:
+    """Write one WSGI response: frame it, add Date and Server, and say if the connection lives."""
+
+    def __init__(self, connection: socket.socket, head: RequestHead, keep_alive: bool) -> None:
+        self._connection = connection
+        self._head = head
+        self.keep_alive = keep_alive
+        self.status: str | None = None
+        self._headers: list[tuple[str, str]] = []
+        self.headers_sent = False
+        self._length: int | None = None
+        self._chunked = False
+        self._sent = 0
+        self._bodyless = False
+
+    def start_response(
+        self, status: str, headers: list[tuple[str, str]], exc_info: Any = None
+    ) -> Callable[[bytes], None]:
+        """The WSGI start_response callable."""
+        if exc_info is not None:
+            if self.headers_sent:
+                raise exc_info[1].with_traceback(exc_info[2])
+        elif self.status is not None:
+            raise RuntimeError("start_response was called twice without exc_info")
+        if not _STATUS.fullmatch(status):
+            raise ValueError(f"invalid WSGI status {status!r}")
+        for name, value in headers:
+            if not _HEADER_NAME.fullmatch(name) or "\n" in value or "\r" in value:
+                raise ValueError(f"invalid response header {name!r}")
+        self.status, self._headers = status, list(headers)
+        return self.write
+
+    def write(self, data: bytes) -> None:
+        """Send part of the body (the WSGI write callable, and each item the app yields)."""
+        if self.status is None:
+            raise RuntimeError("the app sent body bytes before calling start_response")
+        if not self.headers_sent:
+            self._connection.sendall(self._header_block() + self._framed(data))
+        elif data:
+            self._connection.sendall(self._framed(data))
+
+    def finish(self) -> None:
+        """Send what is left once the app's iterable is exhausted."""
+        if not self.headers_sent:
+            self._connection.sendall(self._header_block())
+        if self._chunked:
+            self._connection.sendall(b"0\r\n\r\n")
+        if self._length is not None and self._sent < self._length and not self._bodyless:
+            self.keep_alive = False  # the promised body never came: end the connection
+
+    def set_length(self, size: int) -> None:
+        """Set Content-Length when the app gave none and the whole body is known."""
+        if not any(name.lower() == "content-length" for name, _ in self._headers):
+            self._headers.append(("Content-Length", str(size)))
+
+    def _framed(self, data: bytes) -> bytes:
+        if self._bodyless or not data:
+            return b""
+        if self._chunked:
+            return b"%x\r\n%s\r\n" % (len(data), data)
+        if self._length is not None:
+            data = data[: max(0, self._length - self._sent)]
+        self._sent += len(data)
+        return data
+
+    def _header_block(self) -> bytes:
+        assert self.status is not None
+        code = int(self.status[:3])
+        self._bodyless = self._head.method == "HEAD" or code < 200 or code in _NO_BODY_STATUSES
+        lines = [f"{self._head.protocol} {self.status}"]
+        seen = set()
+        for name, value in self._headers:
+            lower = name.lower()
+            seen.add(lower)
+            if lower == "content-length":
+                self._length = int(value) if _DIGITS.fullmatch(value) else None
+            elif lower == "connection" and "close" in value.lower():
+                self.keep_alive = False
+            elif lower == "transfer-encoding":
+                continue  # this server frames the body itself
+            lines.append(f"{name}: {value}")
+        if self._length is None and not self._bodyless:
+            if self._head.version >= (1, 1):
+                self._chunked = True
+                lines.append("Transfer-Encoding: chunked")
+            else:
+                self.keep_alive = False
+        if "connection" not in seen:
+            if not self.keep_alive:
+                lines.append("Connection: close")
+            elif self._head.version < (1, 1):
+                lines.append("Connection: keep-alive")
+        if "date" not in seen:
+            lines.append(f"Date: {_http_date()}")
+        if "server" not in seen:
+            lines.append(f"Server: {SERVER_SOFTWARE}")
+        self.headers_sent = True
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def _send_error(connection: socket.socket, status: int, text: str) -> None:
+    """Answer a refused request with the app's envelope and end the connection."""
+    answer: Answer = http_error_answer(status, text)
+    head = [f"HTTP/1.1 {answer.status_line}", *(f"{n}: {v}" for n, v in answer.headers)]
+    head += [f"Date: {_http_date()}", f"Server: {SERVER_SOFTWARE}", "Connection: close"]
+    body = answer.body if isinstance(answer.body, bytes) else b"".join(answer.body)
+    with contextlib.suppress(OSError):
+        connection.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+
+
+def _close_gently(connection: socket.socket) -> None:
+    """Close after the client has read the answer: end our side, then drop what it still
+    sends for a moment. Closing with unread bytes makes the kernel reset the connection,
+    which can destroy the answer before the client reads it."""
+    with contextlib.suppress(OSError):
+        connection.shutdown(socket.SHUT_WR)
+        connection.settimeout(LINGER_SECONDS)
+        deadline = time.monotonic() + LINGER_SECONDS
+        drained = 0
+        while time.monotonic() < deadline and drained < MAX_REQUEST_BODY_BYTES:
+            data = connection.recv(READ_BYTES)
+            if not data:
+                break
+            drained += len(data)
+    connection.close()
+
+
+class HttpServer:
+    """Serve a WSGI app on one address until `shutdown`."""
+
+    def __init__(self, app: WsgiApp, host: str, port: int) -> None:
+        self.app = app
+        self.host = host
+        self._listener = socket.create_server((host, port), backlog=1024)
+        self._listener.setblocking(False)
+        self.effective_port: int = self._listener.getsockname()[1]
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._connections: dict[socket.socket, threading.Thread] = {}
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+
+    def serve_forever(self) -> None:
+        """Accept connections, a thread each, until `shutdown` (or KeyboardInterrupt)."""
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(self._listener, selectors.EVENT_READ)
+                selector.register(self._wake_reader, selectors.EVENT_READ)
+                while not self._stopping.is_set():
+                    for key, _ in selector.select():
+                        if key.fileobj is self._listener:
+                            self._accept()
+        finally:
+            self._close_all()
+
+    def shutdown(self) -> None:
+        """Ask the serving loop to stop accepting and end every connection."""
+        self._stopping.set()
+        with contextlib.suppress(OSError):  # the loop is already over
+            self._wake_writer.send(b"x")
+
+    def close(self) -> None:
+        """Release the listening socket of a server that never served."""
+        self._close_all()
+
+    def _accept(self) -> None:
+        try:
+            connection, client = self._listener.accept()
+        except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+            return
+        except OSError as error:  # out of file descriptors: let the backlog wait
+            LOG.warning("cannot accept a connection: %s", error)
+            time.sleep(0.05)
+            return
+        with self._lock:
+            full = len(self._connections) >= MAX_CONNECTIONS
+            if not full:
+                thread = threading.Thread(
+                    target=self._serve_connection, args=(connection, client), daemon=True
+                )
+                self._connections[connection] = thread
+        try:
+            if full:
+                raise RuntimeError(f"over {MAX_CONNECTIONS} open connections")
+            thread.start()
+        except RuntimeError as error:  # full, or no thread to be had
+            with self._lock:
+                self._connections.pop(connection, None)
+            connection.settimeout(1)
+            _send_error(connection, 503, f"{error}: try again")
+            _close_gently(connection)
+
+    def _close_all(self) -> None:
+        self._listener.close()
+        with self._lock:
+            connections = list(self._connections.items())
+        for connection, _ in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        deadline = time.monotonic() + STOP_SECONDS
+        for _, thread in connections:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        self._wake_reader.close()
+        self._wake_writer.close()
+
+    def _serve_connection(self, connection: socket.socket, client: Any) -> None:
+        try:
+            connection.settimeout(IDLE_SECONDS)
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            reader = _Reader(connection)
+            while not self._stopping.is_set() and self._serve_request(connection, reader, client):
+                pass
+        except (OSError, TimeoutError):
+            pass  # the client went away or stalled: nothing to answer
+        except Exception:
+            LOG.exception("unexpected error serving %s", client)
+        finally:
+            with self._lock:
+                self._connections.pop(connection, None)
+            _close_gently(connection)
+
+    def _serve_request(self, connection: socket.socket, reader: _Reader, client: Any) -> bool:
+        """Read one request, answer it, and tell whether the connection goes on."""
+        try:
+            data = reader.head()
+            if data is None:
+                return False
+            head = parse_head(data)
+            length = body_length(head)
+            path, query = split_target(head.target, head.method)
+            expect = head.headers.get("HTTP_EXPECT")
+            if expect is not None:
+                if expect.lower() != "100-continue":
+                    raise HttpError(417, f"Expect: {expect} is not supported")
+                if length != 0 and head.version >= (1, 1):
+                    connection.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+            body = reader.chunked() if length is None else reader.exactly(length) if length else b""
+        except HttpError as error:
+            _send_error(connection, error.status, error.text)
+            return False
+        environ = self._environ(head, path, query, body, client)
+        return self._respond(connection, head, environ)
+
+    def _environ(
+        self, head: RequestHead, path: str, query: str, body: bytes, client: Any
+    ) -> dict[str, Any]:
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": head.method,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "RAW_URI": head.target,
+            "SERVER_NAME": self.host,
+            "SERVER_PORT": str(self.effective_port),
+            "SERVER_PROTOCOL": head.protocol,
+            "SERVER_SOFTWARE": SERVER_SOFTWARE,
+            "REMOTE_ADDR": client[0],
+            "REMOTE_PORT": str(client[1]),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            **head.headers,
+        }
+        if "HTTP_TRANSFER_ENCODING" in environ:  # the body is already decoded
+            del environ["HTTP_TRANSFER_ENCODING"]
+            environ["CONTENT_LENGTH"] = str(len(body))
+        return environ
+
+    def _respond(
+        self, connection: socket.socket, head: RequestHead, environ: dict[str, Any]
+    ) -> bool:
+        response = _Response(connection, head, head.keep_alive)
+        result: Iterable[bytes] | None = None
+        try:
+            result = self.app(environ, response.start_response)
+            if isinstance(result, (list, tuple)) and response.status is not None:
+                response.set_length(sum(len(part) for part in result))
+            for part in result:
+                if part:
+                    response.write(part)
+            response.finish()
+        except OSError:
+            return False
+        except Exception as error:
+            LOG.exception("the app failed on %s %s", head.method, environ["PATH_INFO"])
+            if response.headers_sent:
+                return False
+            _send_error(connection, 500, f"the mock failed unexpectedly: {type(error).__name__}")
+            return False
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        return response.keep_alive
