@@ -1,6 +1,6 @@
 """Benchmark the mock against a bare Flask app served the same way, and print one table.
 
-    .venv/bin/python -m benchmarks.bench [--seconds 10] [--compare] [--soak [N]]
+    .venv/bin/python -m benchmarks.bench [--seconds 10] [--rounds 3] [--compare] [--soak [N]]
 
 The mock starts exactly as `make mock` starts it (`python -m mockserver serve`, on a free
 port). With taskset and two cores the server runs on core 0 and the load generator on core 1.
@@ -15,7 +15,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, replace
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import mixes
@@ -38,17 +40,25 @@ SERVER_CORE, LOAD_CORE = 0, 1
 
 
 @dataclass(frozen=True, kw_only=True)
+class Run:
+    """One mix driven once: what the load generator saw and the server's CPU time per answer."""
+
+    load: LoadResult
+    cpu_us: float
+
+
+@dataclass(kw_only=True)
 class Row:
-    """One line of the table."""
+    """One line of the table: a server, an app and a mix, driven once per round."""
 
     server: str
     app: str
     mix: str
-    load: LoadResult
-    peak_rss_mib: float
-    processes: int
-    cold_start_ms: float
-    ratio: float | None = None
+    runs: list[Run] = field(default_factory=list)
+    peak_rss_mib: float = 0.0
+    processes: int = 1
+    cold_start_ms: float = 0.0
+    ratios: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,37 +98,38 @@ def cold_start_ms(launch: Launch, launches: int) -> float:
     return statistics.median(times)
 
 
-def measure(
-    launch: Launch,
-    named_mixes: list[tuple[str, list[BenchRequest]]],
-    settings: Settings,
-    cold: float,
-) -> list[Row]:
-    """Start `launch` once and drive it with each mix in turn (peak RSS: at the end of each)."""
-    server = RunningServer(launch, pin=pinned(SERVER_CORE))
-    rows = []
-    try:
-        for name, requests in named_mixes:
-            rows.append(
-                Row(
-                    server=launch.server,
-                    app=launch.app,
-                    mix=name,
-                    load=settings.drive(server.url, requests),
-                    peak_rss_mib=server.peak_rss_mib(),
-                    processes=server.processes(),
-                    cold_start_ms=cold,
-                )
-            )
-        _check_log(server)
-    finally:
-        server.stop()
-    return rows
+def drive_once(
+    settings: Settings, server: RunningServer, requests: list[BenchRequest], seconds: float
+) -> Run:
+    """Drive `server` with one mix and return the load and the server's CPU time an answer."""
+    cpu = server.cpu_seconds()
+    load = settings.drive(server.url, requests, seconds)
+    used = server.cpu_seconds() - cpu
+    return Run(load=load, cpu_us=used / load.requests * 1e6 if load.requests else 0.0)
+
+
+def finish(row: Row, server: RunningServer) -> None:
+    """Note the server's peak memory and processes on its row; fail on a logged traceback."""
+    row.peak_rss_mib = server.peak_rss_mib()
+    row.processes = server.processes()
+    _check_log(server)
 
 
 def _check_log(server: RunningServer) -> None:
     if "Traceback" in server.log_text():
         raise RuntimeError(f"{server.launch.server}/{server.launch.app} logged a traceback")
+
+
+def measure(launch: Launch, mix: tuple[str, list[BenchRequest]], settings: Settings) -> Row:
+    """Start `launch`, drive it once with `mix`, and stop it (for `--compare`)."""
+    server = RunningServer(launch, pin=pinned(SERVER_CORE))
+    row = Row(server=launch.server, app=launch.app, mix=mix[0])
+    try:
+        row.runs.append(drive_once(settings, server, mix[1], settings.seconds))
+        finish(row, server)
+    finally:
+        server.stop()
+    return row
 
 
 def scenario_names(launch: Launch) -> list[str] | None:
@@ -130,58 +141,118 @@ def scenario_names(launch: Launch) -> list[str] | None:
         server.stop()
 
 
-def success_row(settings: Settings, users: int, seconds: float, cold: float) -> Row:
-    """Measure successful resets, each with its own fresh code, in a generated world.
+def restore_world(server: RunningServer) -> None:
+    """Give every generated user its fresh code back (`POST /__admin/reset`)."""
+    request = urllib.request.Request(f"{server.url}/__admin/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
 
-    The list of users must outlast the run: once it is used up, codes repeat and answer 5037.
+
+def rounds(
+    settings: Settings, args: argparse.Namespace, named: list[tuple[str, list[BenchRequest]]]
+) -> list[Row]:
+    """Drive the bare app, then each mix of the mock, then successes, `args.rounds` times.
+
+    On a shared machine the speed of the core drifts over minutes: each mix is compared with
+    the bare app's run just before it, in the same round, and the table gives medians.
     """
+    mock, hello = default_launches(DEFAULT_FIXTURES)
+    hello_row = Row(
+        server="serve", app="hello", mix="hello", cold_start_ms=cold_start_ms(hello, args.cold)
+    )
+    mock_cold = cold_start_ms(mock, args.cold)
+    mock_rows = [
+        Row(server="serve", app="mock", mix=name, cold_start_ms=mock_cold) for name, _ in named
+    ]
+    success: Row | None = None
+    servers = [
+        RunningServer(hello, pin=pinned(SERVER_CORE)),
+        RunningServer(mock, pin=pinned(SERVER_CORE)),
+    ]
     with tempfile.TemporaryDirectory(prefix="bench-fixtures-") as directory:
-        fixtures = Path(directory)
-        mixes.write_bench_fixtures(DEFAULT_FIXTURES, fixtures, users)
-        launch = default_launches(fixtures)[0]
-        server = RunningServer(launch, pin=pinned(SERVER_CORE))
         try:
-            load = settings.drive(server.url, mixes.success_mix(users), seconds)
-            _check_log(server)
-            return Row(
-                server=launch.server,
-                app=launch.app,
-                mix=f"success ({users} fresh codes)",
-                load=load,
-                peak_rss_mib=server.peak_rss_mib(),
-                processes=server.processes(),
-                cold_start_ms=cold,
-            )
+            success_requests: list[BenchRequest] = []
+            for _ in range(args.rounds):
+                bare = drive_once(settings, servers[0], HELLO_MIX, settings.seconds)
+                hello_row.runs.append(bare)
+                for row, (_, requests) in zip(mock_rows, named, strict=True):
+                    row.runs.append(drive_once(settings, servers[1], requests, settings.seconds))
+                    row.ratios.append(row.runs[-1].load.per_second / bare.load.per_second)
+                if success is None:
+                    # Enough users to outlast a round at the error mix's pace, and then some:
+                    # once they are used up, codes repeat and answer 5037.
+                    pace = mock_rows[0].runs[0].load.per_second
+                    users = args.users or max(1000, round(pace * args.success_seconds * 1.5))
+                    fixtures = Path(directory)
+                    mixes.write_bench_fixtures(DEFAULT_FIXTURES, fixtures, users)
+                    success_requests = mixes.success_mix(users)
+                    success = Row(
+                        server="serve",
+                        app="mock",
+                        mix=f"success ({users} fresh codes)",
+                        cold_start_ms=mock_cold,
+                    )
+                    launch = default_launches(fixtures)[0]
+                    servers.append(RunningServer(launch, pin=pinned(SERVER_CORE)))
+                else:
+                    restore_world(servers[2])
+                run = drive_once(settings, servers[2], success_requests, args.success_seconds)
+                success.runs.append(run)
+                success.ratios.append(run.load.per_second / bare.load.per_second)
+            for row, server in [(hello_row, servers[0]), *((r, servers[1]) for r in mock_rows)]:
+                finish(row, server)
+            if success is not None:
+                finish(success, servers[2])
         finally:
-            server.stop()
+            for server in servers:
+                server.stop()
+    return [hello_row, *mock_rows, *([success] if success else [])]
 
 
 def with_ratios(rows: list[Row]) -> list[Row]:
-    """Set each mock row's ratio to the bare app's throughput on the same server."""
-    hello = {row.server: row.load.per_second for row in rows if row.app == "hello"}
-    return [
-        replace(row, ratio=row.load.per_second / hello[row.server])
-        if row.app == "mock" and hello.get(row.server)
-        else row
-        for row in rows
-    ]
+    """Give rows measured apart (`--compare`) the ratio to the bare app on the same server."""
+    hello = {row.server: median_rate(row) for row in rows if row.app == "hello"}
+    for row in rows:
+        if row.app == "mock" and not row.ratios and hello.get(row.server):
+            row.ratios.append(median_rate(row) / hello[row.server])
+    return rows
+
+
+def median_rate(row: Row) -> float:
+    """Return the row's median requests per second."""
+    return statistics.median(run.load.per_second for run in row.runs)
+
+
+def _spread(values: list[float], digits: int = 0) -> str:
+    middle = f"{statistics.median(values):,.{digits}f}"
+    if len(values) == 1:
+        return middle
+    return f"{middle} ({min(values):,.{digits}f}-{max(values):,.{digits}f})"
 
 
 def table(rows: list[Row]) -> str:
-    """Render the rows as a Markdown table."""
+    """Render the rows as a Markdown table: medians over the rounds, (min-max) beside them."""
     lines = [
-        "| server | app | mix | req/s | p50 ms | p99 ms | peak RSS MiB (procs) "
+        "| server | app | mix | req/s | p50 ms | p99 ms | CPU µs/answer | peak RSS MiB (procs) "
         "| cold start ms | x bare | answers |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in rows:
-        codes = ", ".join(f"{code}: {count}" for code, count in sorted(row.load.codes.items()))
-        errors = f"; socket errors: {row.load.socket_errors}" if row.load.socket_errors else ""
+        codes: Counter[str] = Counter()
+        errors = 0
+        for run in row.runs:
+            codes.update(run.load.codes)
+            errors += run.load.socket_errors
+        answers = ", ".join(f"{code}: {count}" for code, count in sorted(codes.items()))
+        answers += f"; socket errors: {errors}" if errors else ""
         lines.append(
-            f"| {row.server} | {row.app} | {row.mix} | {row.load.per_second:,.0f} "
-            f"| {row.load.p50_ms:.2f} | {row.load.p99_ms:.2f} "
+            f"| {row.server} | {row.app} | {row.mix} "
+            f"| {_spread([run.load.per_second for run in row.runs])} "
+            f"| {statistics.median(run.load.p50_ms for run in row.runs):.2f} "
+            f"| {_spread([run.load.p99_ms for run in row.runs], 2)} "
+            f"| {statistics.median(run.cpu_us for run in row.runs):.0f} "
             f"| {row.peak_rss_mib:.1f} ({row.processes}) | {row.cold_start_ms:.0f} "
-            f"| {'' if row.ratio is None else f'{row.ratio:.2f}'} | {codes}{errors} |"
+            f"| {_spread(row.ratios, 2) if row.ratios else ''} | {answers} |"
         )
     return "\n".join(lines)
 
@@ -246,7 +317,10 @@ def main(argv: list[str] | None = None) -> int:
         "--users", type=int, default=0, help="users with a fresh code (default: enough)"
     )
     parser.add_argument("--success-seconds", type=float, default=5, help="success mix length")
-    parser.add_argument("--cold-starts", type=int, default=5, help="launches per median")
+    parser.add_argument("--rounds", type=int, default=3, help="times each mix is driven")
+    parser.add_argument(
+        "--cold-starts", dest="cold", type=int, default=5, help="launches per median"
+    )
     parser.add_argument("--compare", action="store_true", help="also run other WSGI servers")
     parser.add_argument("--threads", type=int, default=8, help="threads of the other servers")
     parser.add_argument(
@@ -264,25 +338,23 @@ def main(argv: list[str] | None = None) -> int:
     print(describe_machine(settings), flush=True)
     notes = []
 
-    mock, hello = default_launches(DEFAULT_FIXTURES)
-    mock_cold = cold_start_ms(mock, args.cold_starts)
-    hello_cold = cold_start_ms(hello, args.cold_starts)
+    mock, _ = default_launches(DEFAULT_FIXTURES)
     named = [("errors (each business error)", mixes.error_mix())]
     names = scenario_names(mock)
     if names:
         named.append((f"scenarios ({len(names)}, by header)", mixes.scenario_mix(names)))
     else:
         notes.append("scenario mix skipped: this mock lists no scenarios at /__admin/scenarios")
-    rows = measure(hello, [("hello", HELLO_MIX)], settings, hello_cold)
-    rows += measure(mock, named, settings, mock_cold)
-    # Enough users for the success mix to run its time at the error mix's pace, and then some.
-    users = args.users or max(1000, round(rows[1].load.per_second * args.success_seconds * 1.5))
-    rows += [success_row(settings, users, args.success_seconds, mock_cold)]
+    rows = rounds(settings, args, named)
+    if any(set(run.load.codes) != {"200"} for run in rows[-1].runs):
+        notes.append("the success mix ran out of fresh codes: give more --users")
 
     if args.compare:
         for launch in alternative_launches(args.threads):
-            mix = [("hello", HELLO_MIX)] if launch.app == "hello" else named[:1]
-            rows += measure(launch, mix, settings, cold_start_ms(launch, args.cold_starts))
+            mix = ("hello", HELLO_MIX) if launch.app == "hello" else named[0]
+            row = measure(launch, mix, settings)
+            row.cold_start_ms = cold_start_ms(launch, args.cold)
+            rows.append(row)
 
     print(table(with_ratios(rows)))
     for note in notes:

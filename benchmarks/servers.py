@@ -140,6 +140,14 @@ def _status_kib(pid: int, field: str) -> int:
     return 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _environment() -> dict[str, str]:
     """Return this environment for a server, where Python may cache bytecode as it does
     by default (some sandboxes set PYTHONDONTWRITEBYTECODE, which makes every start compile)."""
@@ -204,6 +212,10 @@ class RunningServer:
     def rss_mib(self) -> float:
         """Return the resident memory now, summed over the server's processes."""
         return sum(_status_kib(pid, "VmRSS") for pid in _tree(self.process.pid)) / 1024
+
+    def cpu_seconds(self) -> float:
+        """Return the CPU time (user and system) the server's processes have used so far."""
+        return sum(_cpu_seconds(pid) for pid in _tree(self.process.pid))
 
     def processes(self) -> int:
         """Return how many processes the server runs."""
