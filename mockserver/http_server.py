@@ -414,9 +414,6 @@ def _send_error(connection: socket.socket, status: int, text: str) -> None:
         connection.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
 
 
-_IDLE_TIMEVAL = struct.pack("ll", int(IDLE_SECONDS), 0)
-
-
 def _set_idle_timeout(connection: socket.socket) -> None:
     """Make a blocking read or write fail after IDLE_SECONDS without progress.
 
@@ -424,9 +421,11 @@ def _set_idle_timeout(connection: socket.socket) -> None:
     which polls before every recv and send: two more system calls a request, each giving up
     and taking back the GIL, measured at about a tenth of the throughput.
     """
+    seconds, fraction = divmod(IDLE_SECONDS, 1)
+    timeval = struct.pack("ll", int(seconds), int(fraction * 1_000_000))
     connection.setblocking(True)
-    connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _IDLE_TIMEVAL)
-    connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _IDLE_TIMEVAL)
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
 
 
 def _refuse(connection: socket.socket, text: str) -> None:

@@ -474,3 +474,11 @@ def test_connection_over_max_connections_gets_a_503_envelope(connect, monkeypatc
     assert extra.rest() == b""
     held.send(b"GET /still HTTP/1.1\r\nHost: x\r\n\r\n")
     assert held.reply().body == b"hello /still"
+
+
+def test_idle_connection_is_closed_after_idle_seconds(connect, monkeypatch):
+    monkeypatch.setattr(http_server, "IDLE_SECONDS", 0.2)
+    connection = connect()
+    connection.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert connection.reply().status == 200
+    assert connection.rest() == b""  # no request for 0.2 s: the server ends the connection
