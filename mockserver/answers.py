@@ -37,7 +37,13 @@ def json_answer(
     body: Any, *, status: int = 200, headers: list[tuple[str, str]] | None = None
 ) -> Answer:
     """Return `body` as a JSON answer with its length."""
-    data = json_bytes(body)
+    return encoded_json_answer(json_bytes(body), status=status, headers=headers)
+
+
+def encoded_json_answer(
+    data: bytes, *, status: int = 200, headers: list[tuple[str, str]] | None = None
+) -> Answer:
+    """Return JSON already encoded as an answer with its length."""
     return Answer(
         status=status,
         headers=[("Content-Type", JSON), ("Content-Length", str(len(data))), *(headers or [])],

@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 
 from flask import Blueprint, Response, g, request
 
-from mockserver.answers import Answer, http_error_answer, json_answer
+from mockserver.answers import Answer, encoded_json_answer, http_error_answer
 from mockserver.context import MockState, mock_state, session_name
-from mockserver.responses import envelope, header_safe, language
+from mockserver.responses import envelope_json, header_safe, language
 from mockserver.rules import DEFAULT_PASSWORD, PARAMETER_FIELDS, ResetQuery, password_from
 from mockserver.scenario_responses import render
 from mockserver.scenarios import SIMULATE, Scenario, UnknownScenarioError
@@ -83,8 +83,8 @@ def answer_reset(
         return answer
     outcome = session.simulation.reset_password(query)
     data = DEFAULT_PASSWORD_DATA if outcome.default_password else None
-    answer = json_answer(
-        envelope(outcome.code, lang, data),
+    answer = encoded_json_answer(
+        envelope_json(outcome.code, lang, data),
         headers=[("X-Mock-Detail", header_safe(outcome.detail))],
     )
     answer.journal.update(
