@@ -8,8 +8,8 @@ import threading
 from urllib.parse import urlsplit
 
 from mockserver.endpoint import RESET_PATH
-from mockserver.limits import MAX_BODY_BYTES
 from mockserver.http_server import MAX_REQUEST_BODY_BYTES
+from mockserver.limits import MAX_BODY_BYTES
 from mockserver.serving import serve_in_background
 
 
