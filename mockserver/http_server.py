@@ -355,8 +355,9 @@ class _Response:
             self.keep_alive = False  # the promised body never came: end the connection
 
     def set_length(self, size: int) -> None:
-        """Set Content-Length when the app gave none and the whole body is known."""
-        if not any(name.lower() == "content-length" for name, _ in self._headers):
+        """Set Content-Length when the whole body is known and the app gave no valid one."""
+        given = [value for name, value in self._headers if name.lower() == "content-length"]
+        if not any(_DIGITS.fullmatch(value) for value in given):
             self._headers.append(("Content-Length", str(size)))
 
     def _framed(self, data: bytes) -> bytes:
@@ -379,7 +380,9 @@ class _Response:
             lower = name.lower()
             seen.add(lower)
             if lower == "content-length":
-                self._length = int(value) if _DIGITS.fullmatch(value) else None
+                if not _DIGITS.fullmatch(value):
+                    continue  # not a length: the body is framed as if the app gave none
+                self._length = int(value)
             elif lower == "connection" and "close" in value.lower():
                 self.keep_alive = False
             elif lower == "transfer-encoding":

@@ -69,6 +69,12 @@ def short(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
     yield b"abc"
 
 
+def bad_length(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    """Give a Content-Length that is not a number."""
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "ten")])
+    return [b"abc"]
+
+
 def fail(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
     """Raise before start_response."""
     raise RuntimeError("the app is broken")
@@ -81,7 +87,14 @@ def write(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
     return [b"returned"]
 
 
-ROUTES = {"/echo": echo, "/stream": stream, "/short": short, "/fail": fail, "/write": write}
+ROUTES = {
+    "/echo": echo,
+    "/stream": stream,
+    "/short": short,
+    "/bad-length": bad_length,
+    "/fail": fail,
+    "/write": write,
+}
 
 
 def routed(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
@@ -317,6 +330,14 @@ def test_body_shorter_than_its_content_length_ends_the_connection(connect):
     head, _, body = connection.rest().partition(b"\r\n\r\n")
     assert b"\r\nContent-Length: 10\r\n" in head + b"\r\n"
     assert body == b"abc"
+
+
+def test_an_app_length_that_is_no_number_is_replaced_by_the_real_one(connect):
+    connection = connect()
+    connection.send(b"GET /bad-length HTTP/1.1\r\nHost: x\r\n\r\n")
+    reply = connection.reply()
+    assert reply.headers["content-length"] == "3"
+    assert reply.body == b"abc"
 
 
 def test_write_callable_sends_its_bytes_before_the_returned_ones(connect):
