@@ -424,6 +424,9 @@ def _set_idle_timeout(connection: socket.socket) -> None:
     which polls before every recv and send: two more system calls a request, each giving up
     and taking back the GIL, measured at about a tenth of the throughput.
     """
+    if sys.platform == "win32":  # there the options take milliseconds, not a timeval
+        connection.settimeout(IDLE_SECONDS)
+        return
     seconds, fraction = divmod(IDLE_SECONDS, 1)
     timeval = struct.pack("ll", int(seconds), int(fraction * 1_000_000))
     connection.setblocking(True)
