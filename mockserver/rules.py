@@ -225,7 +225,7 @@ def code_problem(world: World, account: AccountKey, code: str, now: float) -> st
     """Say why `code` does not verify `account` now, or None when it does."""
     issued = world.codes.get(account)
     if issued is None or issued.value != code:
-        if any(other.value == code for other in world.codes.values()):
+        if world.code_sent(code):
             return "the code was sent to another account"
         return "the code is not the one last sent to this account"
     if issued.used:

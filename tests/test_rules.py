@@ -9,7 +9,7 @@ import pytest
 from mockserver import crypto
 from mockserver.codes import Code
 from mockserver.rules import DEFAULT_PASSWORD, ResetQuery, decide
-from mockserver.world import IssuedCode, User, UserDomain, World, email_key, phone_key
+from mockserver.world import User, UserDomain, World, email_key, phone_key
 
 NOW = 1_000_000.0
 DOMAIN = "C.DM.5903.1"
@@ -203,10 +203,21 @@ def test_decide_refuses_a_code_sent_to_another_account():
 
 def test_decide_accepts_only_the_last_code_sent():
     world = make_world()
-    world.codes[phone_key(DOMAIN, "86", "13800138000")] = IssuedCode(
-        value="999999", expires_at=None
+    world.issue_code(phone_key(DOMAIN, "86", "13800138000"), "999999", None)
+    outcome = outcome_of(world=world)
+    assert (outcome.code, outcome.detail) == (
+        Code.CODE_REJECTED,
+        "the code is not the one last sent to this account",
     )
-    assert outcome_of(world=world).code is Code.CODE_REJECTED
+
+
+def test_a_replaced_code_no_longer_counts_as_sent_to_another_account():
+    world = make_world()
+    world.issue_code(email_key(DOMAIN, "bob@example.com"), "777777", None)
+    outcome = outcome_of(dataclasses.replace(GOOD, code="246810"), world=world)
+    assert outcome.detail == "the code is not the one last sent to this account"
+    outcome = outcome_of(dataclasses.replace(GOOD, code="777777"), world=world)
+    assert outcome.detail == "the code was sent to another account"
 
 
 def test_apply_reset_sets_the_password_and_uses_up_the_code():
