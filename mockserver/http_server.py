@@ -30,194 +30,59 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote_to_bytes
 
 from mockserver.answers import Answer, http_error_answer
+from mockserver.http_parsing import (
+    DIGITS,
+    HEAD_END,
+    HEADER_NAME,
+    HttpError,
+    RequestHead,
+    body_length,
+    body_too_large,
+    chunk_size,
+    head_too_large,
+    parse_head,
+    split_target,
+)
 
 LOG = logging.getLogger("mockserver.http")
 
 SERVER_SOFTWARE = "userPwdReset-mock"
-MAX_HEAD_BYTES = 256 * 1024
-"""Request line and headers. Well above the app's 64 KiB query limit, so that a long query
-reaches the app and gets its 414; past this the server answers 431 itself."""
-MAX_REQUEST_BODY_BYTES = 1024 * 1024
-"""Well above the app's own 64 KiB limit, so that an oversized body a client may really send
-still gets the app's 413; this only caps what an abusive client can make the server buffer."""
-MAX_CONNECTIONS = 512
-"""Open connections (one thread each); one more is answered 503 and closed."""
-IDLE_SECONDS = 60.0
-"""How long a connection may wait for the next request, or stall in the middle of one."""
-STOP_SECONDS = 5.0
-"""How long `shutdown` waits for the connections' threads (a delay scenario may be sleeping)."""
-LINGER_SECONDS = 1.0
 READ_BYTES = 65536
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-_TOKEN_PATTERN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
-_TOKEN = re.compile(_TOKEN_PATTERN)
-_TARGET = re.compile(rb"[\x21-\x7e]+")
-_REQUEST_LINE = re.compile(rb"(%s) ([\x21-\x7e]+) HTTP/([0-9])\.([0-9])" % _TOKEN_PATTERN)
-_HEADER_LINE = re.compile(rb"(%s):[ \t]*([^\x00-\x08\x0a-\x1f\x7f]*?)[ \t]*" % _TOKEN_PATTERN)
-_HEAD_END = re.compile(rb"\r?\n\r?\n")
-_LINE_END = re.compile(rb"\r?\n")
-_CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(;[^\r\n]*)?")
-_DIGITS = re.compile(r"[0-9]{1,18}")
 _STATUS = re.compile(r"[1-5][0-9][0-9] [^\r\n]*")
-_HEADER_NAME = re.compile(_TOKEN_PATTERN.decode("ascii"))
 _NO_BODY_STATUSES = frozenset({204, 304})
-_WSGI_KEYS: dict[bytes, str] = {}
-MAX_CACHED_HEADER_NAMES = 256
-
-
-class HttpError(Exception):
-    """A request this server refuses before the app sees it: the status and why."""
-
-    def __init__(self, status: int, text: str) -> None:
-        super().__init__(text)
-        self.status = status
-        self.text = text
 
 
 @dataclass(frozen=True, kw_only=True)
-class RequestHead:
-    """The request line and headers, as read off the wire."""
+class ServerLimits:
+    """What the server accepts and how long it waits; the defaults are the mock's."""
 
-    method: str
-    target: str
-    version: tuple[int, int]
-    headers: dict[str, str]
-    """By WSGI name (`CONTENT_TYPE`, `HTTP_X_MOCK_SESSION`); repeated headers joined by ", "."""
-
-    @property
-    def protocol(self) -> str:
-        """Return `HTTP/1.1` or `HTTP/1.0`."""
-        return f"HTTP/{self.version[0]}.{self.version[1]}"
-
-    @property
-    def keep_alive(self) -> bool:
-        """Tell whether the client wants the connection kept after this request."""
-        tokens = {
-            token.strip().lower() for token in self.headers.get("HTTP_CONNECTION", "").split(",")
-        }
-        if self.version >= (1, 1):
-            return "close" not in tokens
-        return "keep-alive" in tokens
-
-
-def parse_head(data: bytes) -> RequestHead:
-    """Parse a request line and its header lines (without the blank line that ends them).
-
-    Raise HttpError for anything that is not HTTP/1.x as RFC 9112 writes it, but accept a bare
-    LF for CRLF, as its section 2.2 allows.
-    """
-    request_line, *header_lines = _LINE_END.split(data)
-    line = _REQUEST_LINE.fullmatch(request_line)
-    if not line:
-        raise _request_line_error(request_line)
-    method, target, major, minor = line.groups()
-    if major != b"1":
-        raise HttpError(505, "only HTTP/1.0 and HTTP/1.1 are served")
-    headers: dict[str, str] = {}
-    for header_line in header_lines:
-        header = _HEADER_LINE.fullmatch(header_line)
-        if not header:
-            raise _header_line_error(header_line)
-        name, value = header.groups()
-        key = _WSGI_KEYS.get(name) or _wsgi_key(name)
-        if not key:
-            continue  # a name with "_": X_Mock_Session must not pass for X-Mock-Session
-        text = value.decode("latin-1")
-        headers[key] = f"{headers[key]}, {text}" if key in headers else text
-    return RequestHead(
-        method=method.decode("ascii"),
-        target=target.decode("ascii"),
-        version=(1, int(minor)),
-        headers=headers,
-    )
-
-
-def _wsgi_key(name: bytes) -> str:
-    """Return the environ key of a header name (`HTTP_X_MOCK_SESSION`), or "" to drop it."""
-    if b"_" in name:
-        return ""
-    key = name.decode("ascii").upper().replace("-", "_")
-    if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        key = f"HTTP_{key}"
-    if len(_WSGI_KEYS) < MAX_CACHED_HEADER_NAMES:
-        _WSGI_KEYS[name] = key
-    return key
-
-
-def _request_line_error(request_line: bytes) -> HttpError:
-    """Say what is wrong with a request line that is not `METHOD TARGET HTTP/x.y`."""
-    parts = request_line.split(b" ")
-    if len(parts) != 3:
-        return HttpError(400, "malformed request line: expected METHOD TARGET HTTP/1.1")
-    method, target, _ = parts
-    if not _TOKEN.fullmatch(method):
-        return HttpError(400, "malformed request line: the method is not an HTTP token")
-    if not _TARGET.fullmatch(target):
-        return HttpError(
-            400,
-            "the request target has a byte that HTTP does not allow there "
-            "(outside ASCII, a control character or a space): percent-encode it",
-        )
-    return HttpError(400, "malformed request line: the version is not HTTP/x.y")
-
-
-def _header_line_error(line: bytes) -> HttpError:
-    """Say what is wrong with a header line that is not `Name: value`."""
-    name, colon, _ = line.partition(b":")
-    if colon and _TOKEN.fullmatch(name):
-        return HttpError(400, f"the {name.decode()} header has a control character")
-    return HttpError(400, f"malformed header line: {line[:60].decode('latin-1')!r}")
-
-
-def body_length(head: RequestHead) -> int | None:
-    """Return the `Content-Length` of the body, 0 without one, or None for a chunked body."""
-    coding = head.headers.get("HTTP_TRANSFER_ENCODING")
-    length = head.headers.get("CONTENT_LENGTH")
-    if coding is not None:
-        if length is not None:
-            raise HttpError(400, "both Transfer-Encoding and Content-Length: send one")
-        if coding.strip().lower() != "chunked":
-            raise HttpError(501, f"transfer coding {coding!r} is not supported: use chunked")
-        return None
-    if length is None:
-        return 0
-    values = {value.strip() for value in length.split(",")}
-    if len(values) != 1 or not _DIGITS.fullmatch(next(iter(values))):
-        raise HttpError(400, f"Content-Length {length!r} is not one decimal number")
-    size = int(next(iter(values)))
-    if size > MAX_REQUEST_BODY_BYTES:
-        raise HttpError(413, f"the body is over {MAX_REQUEST_BODY_BYTES} bytes")
-    return size
-
-
-def split_target(target: str, method: str) -> tuple[str, str]:
-    """Return the WSGI PATH_INFO (percent-decoded, as Latin-1) and QUERY_STRING of a target."""
-    if target.startswith(("http://", "https://")):
-        authority_and_rest = target.split("://", 1)[1]
-        start = min(
-            (at for at in (authority_and_rest.find("/"), authority_and_rest.find("?")) if at >= 0),
-            default=len(authority_and_rest),
-        )
-        rest = authority_and_rest[start:]
-        target = rest if rest.startswith("/") else f"/{rest}"
-    elif target == "*" and method == "OPTIONS":
-        return "*", ""
-    if not target.startswith("/"):
-        raise HttpError(400, "the request target must be a path starting with /")
-    path, _, query = target.partition("?")
-    return unquote_to_bytes(path).decode("latin-1"), query
+    max_head_bytes: int = 256 * 1024
+    """Request line and headers. Well above the app's 64 KiB query limit, so that a long query
+    reaches the app and gets its 414; past this the server answers 431 itself."""
+    max_body_bytes: int = 1024 * 1024
+    """Well above the app's own 64 KiB limit, so that an oversized body a client may really
+    send still gets the app's 413; this only caps what a client can make the server buffer."""
+    max_connections: int = 512
+    """Open connections (one thread each); one more is answered 503 and closed."""
+    idle_seconds: float = 60.0
+    """How long a connection may wait for the next request, or stall in the middle of one."""
+    stop_seconds: float = 5.0
+    """How long `shutdown` waits for the connections' threads (a delay scenario may sleep)."""
+    linger_seconds: float = 1.0
+    """How long a closing connection drops what the client still sends (`_close_gently`)."""
 
 
 class _Reader:
-    """Buffered reads from one connection."""
+    """Buffered reads from one connection, within the limits."""
 
-    def __init__(self, connection: socket.socket) -> None:
+    def __init__(self, connection: socket.socket, limits: ServerLimits) -> None:
         self._connection = connection
+        self._limits = limits
         self._buffer = bytearray()
 
     def _fill(self) -> bool:
@@ -232,19 +97,15 @@ class _Reader:
             if searched == 0:  # RFC 9112 2.2: ignore empty lines before a request line
                 while self._buffer.startswith((b"\r\n", b"\n")):
                     del self._buffer[: 2 if self._buffer.startswith(b"\r\n") else 1]
-            end = _HEAD_END.search(self._buffer, max(0, searched - 3))
-            if end and end.start() > MAX_HEAD_BYTES:
-                raise HttpError(
-                    431, f"the request line and headers are over {MAX_HEAD_BYTES} bytes"
-                )
+            end = HEAD_END.search(self._buffer, max(0, searched - 3))
+            if end and end.start() > self._limits.max_head_bytes:
+                raise head_too_large(self._limits.max_head_bytes)
             if end:
                 head = bytes(self._buffer[: end.start()])
                 del self._buffer[: end.end()]
                 return head
-            if len(self._buffer) > MAX_HEAD_BYTES:
-                raise HttpError(
-                    431, f"the request line and headers are over {MAX_HEAD_BYTES} bytes"
-                )
+            if len(self._buffer) > self._limits.max_head_bytes:
+                raise head_too_large(self._limits.max_head_bytes)
             searched = len(self._buffer)
             if not self._fill():
                 if self._buffer:
@@ -268,7 +129,7 @@ class _Reader:
                 line = bytes(self._buffer[:end]).rstrip(b"\r")
                 del self._buffer[: end + 1]
                 return line
-            if len(self._buffer) > MAX_HEAD_BYTES:
+            if len(self._buffer) > self._limits.max_head_bytes:
                 raise HttpError(400, "a chunk-size or trailer line is too long")
             if not self._fill():
                 raise HttpError(400, "the connection ended in the middle of the body")
@@ -277,12 +138,9 @@ class _Reader:
         """Return a chunked body, decoded, then skip its trailer."""
         body = bytearray()
         while True:
-            size_line = _CHUNK_SIZE.fullmatch(self.line())
-            if not size_line:
-                raise HttpError(400, "malformed chunk size in a chunked body")
-            size = int(size_line.group(1), 16)
-            if len(body) + size > MAX_REQUEST_BODY_BYTES:
-                raise HttpError(413, f"the body is over {MAX_REQUEST_BODY_BYTES} bytes")
+            size = chunk_size(self.line())
+            if len(body) + size > self._limits.max_body_bytes:
+                raise body_too_large(self._limits.max_body_bytes)
             if size == 0:
                 while self.line():
                     pass
@@ -331,7 +189,7 @@ class _Response:
         if not _STATUS.fullmatch(status):
             raise ValueError(f"invalid WSGI status {status!r}")
         for name, value in headers:
-            if not _HEADER_NAME.fullmatch(name) or "\n" in value or "\r" in value:
+            if not HEADER_NAME.fullmatch(name) or "\n" in value or "\r" in value:
                 raise ValueError(f"invalid response header {name!r}")
         self.status, self._headers = status, list(headers)
         return self.write
@@ -357,7 +215,7 @@ class _Response:
     def set_length(self, size: int) -> None:
         """Set Content-Length when the whole body is known and the app gave no valid one."""
         given = [value for name, value in self._headers if name.lower() == "content-length"]
-        if not any(_DIGITS.fullmatch(value) for value in given):
+        if not any(DIGITS.fullmatch(value) for value in given):
             self._headers.append(("Content-Length", str(size)))
 
     def _framed(self, data: bytes) -> bytes:
@@ -380,7 +238,7 @@ class _Response:
             lower = name.lower()
             seen.add(lower)
             if lower == "content-length":
-                if not _DIGITS.fullmatch(value):
+                if not DIGITS.fullmatch(value):
                     continue  # not a length: the body is framed as if the app gave none
                 self._length = int(value)
             elif lower == "connection" and "close" in value.lower():
@@ -417,17 +275,17 @@ def _send_error(connection: socket.socket, status: int, text: str) -> None:
         connection.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
 
 
-def _set_idle_timeout(connection: socket.socket) -> None:
-    """Make a blocking read or write fail after IDLE_SECONDS without progress.
+def _set_idle_timeout(connection: socket.socket, idle_seconds: float) -> None:
+    """Make a blocking read or write fail after `idle_seconds` without progress.
 
     The kernel keeps the time (SO_RCVTIMEO, SO_SNDTIMEO) rather than Python's socket timeout,
     which polls before every recv and send: two more system calls a request, each giving up
     and taking back the GIL, measured at about a tenth of the throughput.
     """
     if sys.platform == "win32":  # there the options take milliseconds, not a timeval
-        connection.settimeout(IDLE_SECONDS)
+        connection.settimeout(idle_seconds)
         return
-    seconds, fraction = divmod(IDLE_SECONDS, 1)
+    seconds, fraction = divmod(idle_seconds, 1)
     timeval = struct.pack("ll", int(seconds), int(fraction * 1_000_000))
     connection.setblocking(True)
     connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
@@ -446,16 +304,16 @@ def _refuse(connection: socket.socket, text: str) -> None:
     connection.close()
 
 
-def _close_gently(connection: socket.socket) -> None:
+def _close_gently(connection: socket.socket, limits: ServerLimits) -> None:
     """Close after the client has read the answer: end our side, then drop what it still
     sends for a moment. Closing with unread bytes makes the kernel reset the connection,
     which can destroy the answer before the client reads it."""
     with contextlib.suppress(OSError):
         connection.shutdown(socket.SHUT_WR)
-        connection.settimeout(LINGER_SECONDS)
-        deadline = time.monotonic() + LINGER_SECONDS
+        connection.settimeout(limits.linger_seconds)
+        deadline = time.monotonic() + limits.linger_seconds
         drained = 0
-        while time.monotonic() < deadline and drained < MAX_REQUEST_BODY_BYTES:
+        while time.monotonic() < deadline and drained < limits.max_body_bytes:
             data = connection.recv(READ_BYTES)
             if not data:
                 break
@@ -466,9 +324,12 @@ def _close_gently(connection: socket.socket) -> None:
 class HttpServer:
     """Serve a WSGI app on one address until `shutdown`."""
 
-    def __init__(self, app: WsgiApp, host: str, port: int) -> None:
+    def __init__(
+        self, app: WsgiApp, host: str, port: int, limits: ServerLimits | None = None
+    ) -> None:
         self.app = app
         self.host = host
+        self.limits = limits or ServerLimits()
         self._listener = socket.create_server((host, port), backlog=1024)
         self._listener.setblocking(False)
         self.effective_port: int = self._listener.getsockname()[1]
@@ -510,7 +371,7 @@ class HttpServer:
             time.sleep(0.05)
             return
         with self._lock:
-            full = len(self._connections) >= MAX_CONNECTIONS
+            full = len(self._connections) >= self.limits.max_connections
             if not full:
                 thread = threading.Thread(
                     target=self._serve_connection, args=(connection, client), daemon=True
@@ -518,7 +379,7 @@ class HttpServer:
                 self._connections[connection] = thread
         try:
             if full:
-                raise RuntimeError(f"over {MAX_CONNECTIONS} open connections")
+                raise RuntimeError(f"over {self.limits.max_connections} open connections")
             thread.start()
         except RuntimeError as error:  # full, or no thread to be had
             with self._lock:
@@ -532,7 +393,7 @@ class HttpServer:
         for connection, _ in connections:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-        deadline = time.monotonic() + STOP_SECONDS
+        deadline = time.monotonic() + self.limits.stop_seconds
         for _, thread in connections:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
         self._wake_reader.close()
@@ -540,9 +401,9 @@ class HttpServer:
 
     def _serve_connection(self, connection: socket.socket, client: Any) -> None:
         try:
-            _set_idle_timeout(connection)
+            _set_idle_timeout(connection, self.limits.idle_seconds)
             connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            reader = _Reader(connection)
+            reader = _Reader(connection, self.limits)
             while not self._stopping.is_set() and self._serve_request(connection, reader, client):
                 pass
         except (OSError, TimeoutError):
@@ -550,7 +411,9 @@ class HttpServer:
         except Exception:
             LOG.exception("unexpected error serving %s", client)
         finally:
-            _close_gently(connection)  # still listed: shutdown ends a lingering close too
+            _close_gently(
+                connection, self.limits
+            )  # still listed: shutdown ends a lingering close too
             with self._lock:
                 self._connections.pop(connection, None)
 
@@ -561,7 +424,7 @@ class HttpServer:
             if data is None:
                 return False
             head = parse_head(data)
-            length = body_length(head)
+            length = body_length(head, self.limits.max_body_bytes)
             path, query = split_target(head.target, head.method)
             expect = head.headers.get("HTTP_EXPECT")
             if expect is not None:

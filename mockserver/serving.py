@@ -9,12 +9,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from mockserver.http_server import HttpServer, WsgiApp
+from mockserver.http_server import HttpServer, ServerLimits, WsgiApp
 
 
-def make_server(app: WsgiApp, host: str, port: int) -> HttpServer:
+def make_server(
+    app: WsgiApp, host: str, port: int, limits: ServerLimits | None = None
+) -> HttpServer:
     """Bind a server for `app` (port 0 picks a free one) without running it yet."""
-    return HttpServer(app, host, port)
+    return HttpServer(app, host, port, limits)
 
 
 @dataclass(kw_only=True)
@@ -31,9 +33,11 @@ class BackgroundServer:
         self._thread.join(timeout=10)
 
 
-def serve_in_background(app: WsgiApp, host: str = "127.0.0.1", port: int = 0) -> BackgroundServer:
+def serve_in_background(
+    app: WsgiApp, host: str = "127.0.0.1", port: int = 0, limits: ServerLimits | None = None
+) -> BackgroundServer:
     """Serve `app` from a daemon thread on a free loopback port and return its base URL."""
-    server = make_server(app, host, port)
+    server = make_server(app, host, port, limits)
     thread = threading.Thread(target=server.serve_forever, name="mockserver", daemon=True)
     thread.start()
     return BackgroundServer(

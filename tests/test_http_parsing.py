@@ -1,17 +1,18 @@
-"""The HTTP/1.1 server's pure parsers: the request head, the body's length, the target."""
+"""HTTP/1.1 requests as data: the request head, the body's length, the target."""
 
 from __future__ import annotations
 
 import pytest
 
-from mockserver.http_server import (
-    MAX_REQUEST_BODY_BYTES,
+from mockserver.http_parsing import (
     HttpError,
     RequestHead,
     body_length,
     parse_head,
     split_target,
 )
+
+MAX_BODY_BYTES = 1000
 
 
 def head_of(*header_lines: bytes) -> RequestHead:
@@ -126,7 +127,7 @@ def test_request_head_keep_alive_follows_version_and_connection_header(
     ],
 )
 def test_body_length_of_an_acceptable_head(header_lines: list[bytes], length: int | None):
-    assert body_length(head_of(*header_lines)) == length
+    assert body_length(head_of(*header_lines), MAX_BODY_BYTES) == length
 
 
 @pytest.mark.parametrize(
@@ -142,20 +143,18 @@ def test_body_length_of_an_acceptable_head(header_lines: list[bytes], length: in
         pytest.param([b"Content-Length: +5"], 400, id="signed"),
         pytest.param([b"Content-Length: 5, 6"], 400, id="two lengths in one header"),
         pytest.param([b"Content-Length: 5", b"Content-Length: 6"], 400, id="two headers"),
-        pytest.param(
-            [f"Content-Length: {MAX_REQUEST_BODY_BYTES + 1}".encode()], 413, id="over the limit"
-        ),
+        pytest.param([f"Content-Length: {MAX_BODY_BYTES + 1}".encode()], 413, id="over the limit"),
     ],
 )
 def test_body_length_refuses(header_lines: list[bytes], status: int):
     with pytest.raises(HttpError) as refused:
-        body_length(head_of(*header_lines))
+        body_length(head_of(*header_lines), MAX_BODY_BYTES)
     assert refused.value.status == status
 
 
 def test_body_length_accepts_exactly_the_limit():
-    head = head_of(f"Content-Length: {MAX_REQUEST_BODY_BYTES}".encode())
-    assert body_length(head) == MAX_REQUEST_BODY_BYTES
+    head = head_of(f"Content-Length: {MAX_BODY_BYTES}".encode())
+    assert body_length(head, MAX_BODY_BYTES) == MAX_BODY_BYTES
 
 
 # split_target

@@ -19,15 +19,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mockserver import http_server
-from mockserver.http_server import (
-    MAX_HEAD_BYTES,
-    MAX_REQUEST_BODY_BYTES,
-    SERVER_SOFTWARE,
-    HttpServer,
-)
+from mockserver.http_server import SERVER_SOFTWARE, HttpServer, ServerLimits
 from mockserver.serving import BackgroundServer, serve_in_background
 
+DEFAULT = ServerLimits()
 TIMEOUT = 5.0
 """A safety net for every socket read: no test waits on it when the server behaves."""
 
@@ -173,8 +168,14 @@ def assert_envelope(reply: Reply, status: int) -> None:
 
 
 @pytest.fixture
-def server() -> Iterator[BackgroundServer]:
-    server = serve_in_background(routed)
+def limits() -> ServerLimits:
+    """The server's limits; a test parametrizes `limits` to serve with others."""
+    return DEFAULT
+
+
+@pytest.fixture
+def server(limits: ServerLimits) -> Iterator[BackgroundServer]:
+    server = serve_in_background(routed, limits=limits)
     yield server
     server.stop()
 
@@ -389,13 +390,13 @@ def head_of_size(size: int, *, target: bytes = b"/") -> bytes:
         pytest.param(b"GET /caf\xc3\xa9 HTTP/1.1\r\nHost: x\r\n\r\n", 400, id="raw non-ASCII"),
         pytest.param(head_of_size(300 * 1024) + b"\r\n\r\n", 431, id="300 KiB head"),
         pytest.param(
-            b"POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % (MAX_REQUEST_BODY_BYTES + 1),
+            b"POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % (DEFAULT.max_body_bytes + 1),
             413,
             id="Content-Length over the limit",
         ),
         pytest.param(
             b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n"
-            % (MAX_REQUEST_BODY_BYTES + 1),
+            % (DEFAULT.max_body_bytes + 1),
             413,
             id="chunk over the limit",
         ),
@@ -420,13 +421,13 @@ def test_refused_request_gets_the_envelope_and_connection_close(
 
 def test_head_just_under_max_head_bytes_reaches_the_app(connect):
     connection = connect()
-    connection.send(head_of_size(MAX_HEAD_BYTES - 1000, target=b"/under") + b"\r\n\r\n")
+    connection.send(head_of_size(DEFAULT.max_head_bytes - 1000, target=b"/under") + b"\r\n\r\n")
     assert connection.reply().body == b"hello /under"
 
 
 def test_head_just_over_max_head_bytes_gets_431(connect):
     connection = connect()
-    connection.send(head_of_size(MAX_HEAD_BYTES + 1000, target=b"/over") + b"\r\n\r\n")
+    connection.send(head_of_size(DEFAULT.max_head_bytes + 1000, target=b"/over") + b"\r\n\r\n")
     assert_envelope(connection.reply(), 431)
     assert connection.rest() == b""
 
@@ -445,12 +446,9 @@ def test_client_closing_mid_headers_leaves_no_error_in_the_log(server, connect, 
 # Stopping and limits
 
 
-def test_shutdown_with_an_idle_keep_alive_connection_ends_it_and_the_serving_thread(
-    monkeypatch,
-):
+def test_shutdown_with_an_idle_keep_alive_connection_ends_it_and_the_serving_thread():
     # stop() waits 10 s for the serving thread: a connection it failed to end would outlast that
-    monkeypatch.setattr(http_server, "STOP_SECONDS", 60.0)
-    server = serve_in_background(routed)
+    server = serve_in_background(routed, limits=ServerLimits(stop_seconds=60.0))
     connection = Connection(port_of(server))
     try:
         connection.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -484,8 +482,8 @@ def test_stop_leaves_no_thread_behind_with_a_request_arriving_as_it_stops():
         serving.join(timeout=10)
 
 
-def test_connection_over_max_connections_gets_a_503_envelope(connect, monkeypatch):
-    monkeypatch.setattr(http_server, "MAX_CONNECTIONS", 1)
+@pytest.mark.parametrize("limits", [ServerLimits(max_connections=1)], ids=["one connection"])
+def test_connection_over_max_connections_gets_a_503_envelope(connect):
     held = connect()
     held.send(b"GET /held HTTP/1.1\r\nHost: x\r\n\r\n")
     assert held.reply().status == 200
@@ -497,8 +495,8 @@ def test_connection_over_max_connections_gets_a_503_envelope(connect, monkeypatc
     assert held.reply().body == b"hello /still"
 
 
-def test_idle_connection_is_closed_after_idle_seconds(connect, monkeypatch):
-    monkeypatch.setattr(http_server, "IDLE_SECONDS", 0.2)
+@pytest.mark.parametrize("limits", [ServerLimits(idle_seconds=0.2)], ids=["0.2 s idle"])
+def test_idle_connection_is_closed_after_idle_seconds(connect):
     connection = connect()
     connection.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
     assert connection.reply().status == 200

@@ -8,7 +8,7 @@ import threading
 from urllib.parse import urlsplit
 
 from mockserver.endpoint import RESET_PATH
-from mockserver.http_server import MAX_REQUEST_BODY_BYTES
+from mockserver.http_server import ServerLimits
 from mockserver.limits import MAX_BODY_BYTES
 from mockserver.serving import serve_in_background
 
@@ -28,7 +28,7 @@ def test_serve_in_background_stops_with_a_connection_open(app, monkeypatch):
 
 
 def test_make_server_lets_the_app_refuse_a_body_over_its_limit_with_the_envelope(app):
-    assert MAX_REQUEST_BODY_BYTES > MAX_BODY_BYTES
+    assert ServerLimits().max_body_bytes > MAX_BODY_BYTES
     server = serve_in_background(app)
     try:
         address = urlsplit(server.url)
