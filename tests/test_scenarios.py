@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -232,3 +233,40 @@ def test_journal_records_the_scenario_and_the_decrypted_length(client):
     entry = client.get("/__admin/requests?limit=1").get_json()["requests"][0]
     assert (entry["scenario"], entry["code"], entry["passwordLength"]) == ("success", 200, 9)
     assert entry["query"]["pwd"] == "***"
+
+
+def test_slow_scenarios_hold_only_their_own_connections(clock):
+    """Twenty requests asleep in `slow-success` (more than waitress's 8 threads held) leave a
+    plain reset answered at once."""
+    release = threading.Event()
+    asleep = threading.Semaphore(0)
+
+    def sleep(seconds: float) -> None:
+        asleep.release()
+        release.wait(timeout=30)
+
+    app = create_app(MockConfig(fixtures_dir=DEFAULT_FIXTURES, clock=clock, sleep=sleep))
+    server = serve_in_background(app)
+    address = urlsplit(server.url)
+    codes: list[int] = []
+
+    def slow() -> None:
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        connection.request("PUT", PATH, headers={"X-Mock-Scenario": "slow-success"})
+        codes.append(json.loads(connection.getresponse().read())["code"])
+
+    slow_clients = [threading.Thread(target=slow) for _ in range(20)]
+    try:
+        for client in slow_clients:
+            client.start()
+        for _ in slow_clients:
+            assert asleep.acquire(timeout=10), "a slow request never reached its delay"
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        connection.request("PUT", f"{PATH}?userDomain=C.DM.5903.1&code=606754")
+        assert json.loads(connection.getresponse().read())["code"] == 5044
+    finally:
+        release.set()
+        for client in slow_clients:
+            client.join(timeout=30)
+        server.stop()
+    assert codes == [200] * 20
