@@ -35,7 +35,7 @@ def is_loopback(host: str) -> bool:
 def _serve(args: argparse.Namespace) -> int:
     from mockserver.app import create_app
     from mockserver.context import MockConfig
-    from mockserver.serving import make_server
+    from mockserver.serving import base_url, make_server
 
     token = args.admin_token or os.environ.get(ADMIN_TOKEN_ENV) or None
     if not is_loopback(args.host):
@@ -56,7 +56,7 @@ def _serve(args: argparse.Namespace) -> int:
     gc.freeze()
     server = make_server(app, args.host, args.port)
     print(
-        f"userPwdReset mock on http://{args.host}:{server.effective_port} "
+        f"userPwdReset mock on {base_url(args.host, server.effective_port)} "
         f"(fixtures: {args.fixtures}; admin API: /__admin/)",
         flush=True,
     )

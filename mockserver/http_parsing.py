@@ -14,10 +14,15 @@ _TOKEN_PATTERN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _TOKEN = re.compile(_TOKEN_PATTERN)
 _TARGET = re.compile(rb"[\x21-\x7e]+")
 _REQUEST_LINE = re.compile(rb"(%s) ([\x21-\x7e]+) HTTP/([0-9])\.([0-9])" % _TOKEN_PATTERN)
-_HEADER_LINE = re.compile(rb"(%s):[ \t]*([^\x00-\x08\x0a-\x1f\x7f]*?)[ \t]*" % _TOKEN_PATTERN)
+_HEADER_LINE = re.compile(rb"(%s):([^\x00-\x08\x0a-\x1f\x7f]*)" % _TOKEN_PATTERN)
+"""A name, a colon and the value with its surrounding blanks (stripped after the match: a
+pattern that stripped them too backtracked over long runs of blanks, quadratic time)."""
 HEAD_END = re.compile(rb"\r?\n\r?\n")
 """The blank line that ends a head (a bare LF allowed for CRLF)."""
 HEADER_NAME = re.compile(_TOKEN_PATTERN.decode("ascii"))
+HEADER_TEXT = re.compile(r"[\t\x20-\x7e\x80-\xff]*")
+"""What a header value may hold, as text: printable Latin-1 and tabs, no line breaks."""
+_BLANKS = " \t"
 DIGITS = re.compile(r"[0-9]{1,18}")
 """A Content-Length."""
 _LINE_END = re.compile(rb"\r?\n")
@@ -72,7 +77,7 @@ def parse_head(data: bytes) -> RequestHead:
     if not line:
         raise _request_line_error(request_line)
     method, target, major, minor = line.groups()
-    if major != b"1":
+    if major != b"1" or minor not in (b"0", b"1"):
         raise HttpError(505, "only HTTP/1.0 and HTTP/1.1 are served")
     headers: dict[str, str] = {}
     for header_line in header_lines:
@@ -83,7 +88,7 @@ def parse_head(data: bytes) -> RequestHead:
         key = _WSGI_KEYS.get(name) or _wsgi_key(name)
         if not key:
             continue  # a name with "_": X_Mock_Session must not pass for X-Mock-Session
-        text = value.decode("latin-1")
+        text = value.strip(b" \t").decode("latin-1")
         headers[key] = f"{headers[key]}, {text}" if key in headers else text
     return RequestHead(
         method=method.decode("ascii"),
@@ -137,12 +142,12 @@ def body_length(head: RequestHead, max_body_bytes: int) -> int | None:
     if coding is not None:
         if length is not None:
             raise HttpError(400, "both Transfer-Encoding and Content-Length: send one")
-        if coding.strip().lower() != "chunked":
+        if coding.strip(_BLANKS).lower() != "chunked":
             raise HttpError(501, f"transfer coding {coding!r} is not supported: use chunked")
         return None
     if length is None:
         return 0
-    values = {value.strip() for value in length.split(",")}
+    values = {value.strip(_BLANKS) for value in length.split(",")}
     if len(values) != 1 or not DIGITS.fullmatch(next(iter(values))):
         raise HttpError(400, f"Content-Length {length!r} is not one decimal number")
     size = int(next(iter(values)))

@@ -36,6 +36,7 @@ from mockserver.http_parsing import (
     DIGITS,
     HEAD_END,
     HEADER_NAME,
+    HEADER_TEXT,
     HttpError,
     RequestHead,
     body_length,
@@ -53,7 +54,7 @@ READ_BYTES = 65536
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-_STATUS = re.compile(r"[1-5][0-9][0-9] [^\r\n]*")
+_STATUS = re.compile(r"[1-5][0-9][0-9] [\t\x20-\x7e\x80-\xff]*")
 _NO_BODY_STATUSES = frozenset({204, 304})
 
 
@@ -95,8 +96,7 @@ class _Reader:
         searched = 0
         while True:
             if searched == 0:  # RFC 9112 2.2: ignore empty lines before a request line
-                while self._buffer.startswith((b"\r\n", b"\n")):
-                    del self._buffer[: 2 if self._buffer.startswith(b"\r\n") else 1]
+                del self._buffer[: len(self._buffer) - len(self._buffer.lstrip(b"\r\n"))]
             end = HEAD_END.search(self._buffer, max(0, searched - 3))
             if end and end.start() > self._limits.max_head_bytes:
                 raise head_too_large(self._limits.max_head_bytes)
@@ -162,6 +162,10 @@ def _http_date() -> str:
     return _date_cache[1]
 
 
+class ClientGoneError(Exception):
+    """The client went away while the answer was being sent: nothing more to do."""
+
+
 class _Response:
     """Write one WSGI response: frame it, add Date and Server, and say if the connection lives."""
 
@@ -189,8 +193,11 @@ class _Response:
         if not _STATUS.fullmatch(status):
             raise ValueError(f"invalid WSGI status {status!r}")
         for name, value in headers:
-            if not HEADER_NAME.fullmatch(name) or "\n" in value or "\r" in value:
-                raise ValueError(f"invalid response header {name!r}")
+            if not HEADER_NAME.fullmatch(name) or not HEADER_TEXT.fullmatch(value):
+                raise ValueError(
+                    f"response header {name!r}: {value!r} cannot travel in HTTP "
+                    "(a token name; printable Latin-1 values, no line breaks)"
+                )
         self.status, self._headers = status, list(headers)
         return self.write
 
@@ -198,25 +205,45 @@ class _Response:
         """Send part of the body (the WSGI write callable, and each item the app yields)."""
         if self.status is None:
             raise RuntimeError("the app sent body bytes before calling start_response")
+        if not isinstance(data, bytes):
+            raise TypeError(f"the app sent {type(data).__name__} where WSGI wants bytes")
         if not self.headers_sent:
-            self._connection.sendall(self._header_block() + self._framed(data))
+            block = self._header_block() + self._framed(data)
+            self.headers_sent = True
+            self._send(block)
         elif data:
-            self._connection.sendall(self._framed(data))
+            self._send(self._framed(data))
 
     def finish(self) -> None:
         """Send what is left once the app's iterable is exhausted."""
         if not self.headers_sent:
-            self._connection.sendall(self._header_block())
+            block = self._header_block()
+            self.headers_sent = True
+            self._send(block)
         if self._chunked:
-            self._connection.sendall(b"0\r\n\r\n")
+            self._send(b"0\r\n\r\n")
         if self._length is not None and self._sent < self._length and not self._bodyless:
             self.keep_alive = False  # the promised body never came: end the connection
 
     def set_length(self, size: int) -> None:
-        """Set Content-Length when the whole body is known and the app gave no valid one."""
+        """Set Content-Length when the whole body is known and the app gave no valid one.
+
+        Never for 1xx, 204 and 304 (RFC 9110 8.6); for HEAD only from the body a GET would
+        get, which an app may give and this server drops, not from an empty one.
+        """
+        assert self.status is not None
+        code = int(self.status[:3])
+        if code < 200 or code in _NO_BODY_STATUSES or (self._head.method == "HEAD" and not size):
+            return
         given = [value for name, value in self._headers if name.lower() == "content-length"]
         if not any(DIGITS.fullmatch(value) for value in given):
             self._headers.append(("Content-Length", str(size)))
+
+    def _send(self, data: bytes) -> None:
+        try:
+            self._connection.sendall(data)
+        except OSError as error:
+            raise ClientGoneError from error
 
     def _framed(self, data: bytes) -> bytes:
         if self._bodyless or not data:
@@ -261,7 +288,6 @@ class _Response:
             lines.append(f"Date: {_http_date()}")
         if "server" not in seen:
             lines.append(f"Server: {SERVER_SOFTWARE}")
-        self.headers_sent = True
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
@@ -330,7 +356,8 @@ class HttpServer:
         self.app = app
         self.host = host
         self.limits = limits or ServerLimits()
-        self._listener = socket.create_server((host, port), backlog=1024)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._listener = socket.create_server((host, port), family=family, backlog=1024)
         self._listener.setblocking(False)
         self.effective_port: int = self._listener.getsockname()[1]
         self._wake_reader, self._wake_writer = socket.socketpair()
@@ -463,8 +490,8 @@ class HttpServer:
             "wsgi.run_once": False,
             **head.headers,
         }
-        if "HTTP_TRANSFER_ENCODING" in environ:  # the body is already decoded
-            del environ["HTTP_TRANSFER_ENCODING"]
+        environ.pop("HTTP_TRANSFER_ENCODING", None)  # the body is already decoded
+        if body or "CONTENT_LENGTH" in environ:  # the length read, as one number
             environ["CONTENT_LENGTH"] = str(len(body))
         return environ
 
@@ -481,7 +508,7 @@ class HttpServer:
                 if part:
                     response.write(part)
             response.finish()
-        except OSError:
+        except ClientGoneError:
             return False
         except Exception as error:
             LOG.exception("the app failed on %s %s", head.method, environ["PATH_INFO"])

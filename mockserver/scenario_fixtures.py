@@ -7,6 +7,7 @@ from typing import Any
 
 from mockserver.checked_yaml import CheckedDocument, check_file
 from mockserver.codes import Code
+from mockserver.http_parsing import HEADER_NAME, HEADER_TEXT
 from mockserver.scenarios import Catalog, Delay, Fault, Rule, Scenario
 from mockserver.yaml_nodes import Document, JsonPath
 
@@ -52,6 +53,19 @@ class _CatalogBuilder(CheckedDocument):
         code = entry.get("code")
         if code is not None and code not in DOCUMENTED_CODES and "msg" not in entry:
             self.report((*path, "code"), f"{code} is not a code of the document: give its msg too")
+        for header, value in entry.get("headers", {}).items():
+            if not HEADER_NAME.fullmatch(header):
+                self.report(
+                    (*path, "headers", header),
+                    f"{header!r} is not an HTTP header name: letters, digits and -, no spaces",
+                    at_key=True,
+                )
+            elif not HEADER_TEXT.fullmatch(value):
+                self.report(
+                    (*path, "headers", header),
+                    f"{value!r} cannot travel in an HTTP header: printable ASCII or Latin-1 "
+                    "only, no line breaks (put other text in msg or data)",
+                )
         return Scenario(
             name=name,
             description=entry.get("description", ""),

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from mockserver.http_server import HttpServer, ServerLimits, WsgiApp
 
 
+def base_url(host: str, port: int) -> str:
+    """Return `http://host:port`, an IPv6 address in brackets."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def make_server(
     app: WsgiApp, host: str, port: int, limits: ServerLimits | None = None
 ) -> HttpServer:
@@ -41,5 +46,5 @@ def serve_in_background(
     thread = threading.Thread(target=server.serve_forever, name="mockserver", daemon=True)
     thread.start()
     return BackgroundServer(
-        url=f"http://{host}:{server.effective_port}", _server=server, _thread=thread
+        url=base_url(host, server.effective_port), _server=server, _thread=thread
     )

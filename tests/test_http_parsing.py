@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from mockserver.http_parsing import (
@@ -87,10 +90,23 @@ def test_parse_head_refuses_malformed_heads_with_400(data: bytes):
     assert refused.value.status == 400
 
 
-def test_parse_head_refuses_http_2_with_505():
+@pytest.mark.parametrize("version", [b"HTTP/2.0", b"HTTP/1.2", b"HTTP/1.9", b"HTTP/0.9"])
+def test_parse_head_refuses_versions_but_1_0_and_1_1_with_505(version: bytes):
     with pytest.raises(HttpError) as refused:
-        parse_head(b"GET / HTTP/2.0\r\nHost: example")
+        parse_head(b"GET / " + version + b"\r\nHost: example")
     assert refused.value.status == 505
+
+
+def test_parse_head_reads_a_long_run_of_blanks_inside_a_value_in_linear_time():
+    """200,000 blanks inside a value took minutes with a pattern that backtracked over them
+    (quadratic), and milliseconds now. Parsed in a child process with a deadline far above
+    that, so that a regression fails rather than hangs the suite."""
+    parse = (
+        "from mockserver.http_parsing import parse_head\n"
+        "head = parse_head(b'GET / HTTP/1.1\\r\\nX: a' + b' \\t' * 100_000 + b'b  ')\n"
+        "assert head.headers['HTTP_X'] == 'a' + ' \\t' * 100_000 + 'b'\n"
+    )
+    subprocess.run([sys.executable, "-c", parse], check=True, timeout=60)
 
 
 @pytest.mark.parametrize(
@@ -141,6 +157,9 @@ def test_body_length_of_an_acceptable_head(header_lines: list[bytes], length: in
         pytest.param([b"Content-Length: five"], 400, id="not a number"),
         pytest.param([b"Content-Length: -1"], 400, id="negative"),
         pytest.param([b"Content-Length: +5"], 400, id="signed"),
+        pytest.param([b"Content-Length: \xa05"], 400, id="no-break space"),
+        pytest.param([b"Content-Length: 5\x85"], 400, id="next-line character"),
+        pytest.param([b"Transfer-Encoding: chunked\xa0"], 501, id="chunked and a no-break space"),
         pytest.param([b"Content-Length: 5, 6"], 400, id="two lengths in one header"),
         pytest.param([b"Content-Length: 5", b"Content-Length: 6"], 400, id="two headers"),
         pytest.param([f"Content-Length: {MAX_BODY_BYTES + 1}".encode()], 413, id="over the limit"),

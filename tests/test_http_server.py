@@ -82,12 +82,39 @@ def write(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
     return [b"returned"]
 
 
+def no_content(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    """Answer 204 with an empty list body."""
+    start_response("204 No Content", [])
+    return []
+
+
+def lost_file(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    """Fail with an OSError of the app's own, not of the connection."""
+    raise FileNotFoundError("fixtures/missing.yaml")
+
+
+def chinese_header(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    """Give a header value that Latin-1 cannot encode."""
+    start_response("200 OK", [("X-Note", "稍后再试")])
+    return [b"never sent"]
+
+
+def text_body(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    """Give str where WSGI wants bytes."""
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return ["text"]
+
+
 ROUTES = {
     "/echo": echo,
     "/stream": stream,
     "/short": short,
     "/bad-length": bad_length,
     "/fail": fail,
+    "/no-content": no_content,
+    "/lost-file": lost_file,
+    "/chinese-header": chinese_header,
+    "/text-body": text_body,
     "/write": write,
 }
 
@@ -501,3 +528,67 @@ def test_idle_connection_is_closed_after_idle_seconds(connect):
     connection.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
     assert connection.reply().status == 200
     assert connection.rest() == b""  # no request for 0.2 s: the server ends the connection
+
+
+def test_repeated_equal_content_lengths_reach_the_app_as_one_number(connect):
+    connection = connect()
+    connection.send(
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello"
+    )
+    assert json.loads(connection.reply().body) == {
+        "body": "hello",
+        "CONTENT_LENGTH": "5",
+        "HTTP_TRANSFER_ENCODING": None,
+    }
+
+
+def test_an_empty_line_between_pipelined_requests_is_ignored_across_reads(connect):
+    connection = connect()
+    connection.send(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello\r")
+    assert json.loads(connection.reply().body)["body"] == "hello"
+    connection.send(b"\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert connection.reply().body == b"hello /next"
+
+
+def test_204_gets_no_content_length(connect):
+    connection = connect()
+    connection.send(b"GET /no-content HTTP/1.1\r\nHost: x\r\n\r\n")
+    reply = connection.reply(method="HEAD")  # a 204 has no body to read
+    assert reply.status == 204
+    assert "content-length" not in reply.headers
+    assert "transfer-encoding" not in reply.headers
+
+
+@pytest.mark.parametrize(
+    "path",
+    [b"/lost-file", b"/chinese-header", b"/text-body"],
+    ids=["an OSError of the app", "a header Latin-1 cannot carry", "str for bytes"],
+)
+def test_app_errors_get_the_500_envelope_and_are_logged(connect, caplog, path: bytes):
+    caplog.set_level(logging.ERROR, logger="mockserver.http")
+    connection = connect()
+    connection.send(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert_envelope(connection.reply(), 500)
+    assert [record.levelname for record in caplog.records] == ["ERROR"]
+
+
+def _has_ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _has_ipv6_loopback(), reason="this machine has no IPv6 loopback")
+def test_serves_on_ipv6_loopback():
+    server = serve_in_background(routed, host="::1")
+    try:
+        assert server.url.startswith("http://[::1]:")
+        connection = socket.create_connection(("::1", urlsplit(server.url).port), timeout=TIMEOUT)
+        with connection:
+            connection.sendall(b"GET /v6 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert connection.makefile("rb").read().endswith(b"hello /v6")
+    finally:
+        server.stop()

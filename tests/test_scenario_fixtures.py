@@ -71,6 +71,16 @@ BROKEN = [
         5,
         "should be non-empty",
     ),
+    (
+        "scenarios:\n  ok:\n    code: 200\n    headers:\n      X-Note: 稍后再试\n",
+        5,
+        "scenarios.ok.headers.X-Note: '稍后再试' cannot travel in an HTTP header",
+    ),
+    (
+        "scenarios:\n  ok:\n    code: 200\n    headers:\n      Retry After: '5'\n",
+        5,
+        "'Retry After' is not an HTTP header name",
+    ),
     ("scenarios:\n  ok:\n    code: 200\n  ok:\n    code: 5037\n", 4, "duplicate key"),
     ("scenarios:\n  ok:\n    code: 200\n   bad: 1\n", 4, "YAML syntax"),
 ]
