@@ -147,9 +147,8 @@ def rounds(
 
     On a shared machine the speed of the core drifts over minutes: each mix is compared with
     the bare app's run just before it, in the same round, and the table gives medians. The
-    successes get a mock started afresh each round, as `make mock` starts it: restoring the
-    codes with `POST /__admin/reset` instead left later rounds 3-5% slower (143, 148, 151 µs
-    of CPU an answer in three rounds, 40,000 users).
+    successes get a mock started afresh each round, as `make mock` starts it, so that every
+    round measures the same thing (not a world restored by `POST /__admin/reset`).
     """
     mock, hello = default_launches(DEFAULT_FIXTURES)
     hello_row = Row(
