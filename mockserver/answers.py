@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
 
@@ -25,8 +26,12 @@ class Answer:
         return status_line(self.status)
 
 
+@lru_cache(maxsize=128)
 def status_line(status: int) -> str:
-    """Return the status with its reason phrase, like `405 Method Not Allowed`."""
+    """Return the status with its reason phrase, like `405 Method Not Allowed`.
+
+    Asked twice for every request (the answer, the journal): each status is looked up once.
+    """
     try:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:

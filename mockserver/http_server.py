@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.answers import Answer, http_error_answer
+from mockserver.answers import http_error_answer
 from mockserver.http_parsing import (
     DIGITS,
     HEAD_END,
@@ -56,6 +56,11 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 _STATUS = re.compile(r"[1-5][0-9][0-9] [\t\x20-\x7e\x80-\xff]*")
 _NO_BODY_STATUSES = frozenset({204, 304})
+
+
+def _status_has_no_body(code: int) -> bool:
+    """Tell whether answers of this status never carry a body: 1xx, 204, 304 (RFC 9110)."""
+    return code < 200 or code in _NO_BODY_STATUSES
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -233,7 +238,7 @@ class _Response:
         """
         assert self.status is not None
         code = int(self.status[:3])
-        if code < 200 or code in _NO_BODY_STATUSES or (self._head.method == "HEAD" and not size):
+        if _status_has_no_body(code) or (self._head.method == "HEAD" and not size):
             return
         given = [value for name, value in self._headers if name.lower() == "content-length"]
         if not any(DIGITS.fullmatch(value) for value in given):
@@ -258,7 +263,7 @@ class _Response:
     def _header_block(self) -> bytes:
         assert self.status is not None
         code = int(self.status[:3])
-        self._bodyless = self._head.method == "HEAD" or code < 200 or code in _NO_BODY_STATUSES
+        self._bodyless = self._head.method == "HEAD" or _status_has_no_body(code)
         lines = [f"{self._head.protocol} {self.status}"]
         seen = set()
         for name, value in self._headers:
@@ -293,12 +298,12 @@ class _Response:
 
 def _send_error(connection: socket.socket, status: int, text: str) -> None:
     """Answer a refused request with the app's envelope and end the connection."""
-    answer: Answer = http_error_answer(status, text)
+    answer = http_error_answer(status, text)
+    assert isinstance(answer.body, bytes)  # an error answer is one JSON document
     head = [f"HTTP/1.1 {answer.status_line}", *(f"{n}: {v}" for n, v in answer.headers)]
     head += [f"Date: {_http_date()}", f"Server: {SERVER_SOFTWARE}", "Connection: close"]
-    body = answer.body if isinstance(answer.body, bytes) else b"".join(answer.body)
     with contextlib.suppress(OSError):
-        connection.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+        connection.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + answer.body)
 
 
 def _set_idle_timeout(connection: socket.socket, idle_seconds: float) -> None:
@@ -354,7 +359,6 @@ class HttpServer:
         self, app: WsgiApp, host: str, port: int, limits: ServerLimits | None = None
     ) -> None:
         self.app = app
-        self.host = host
         self.limits = limits or ServerLimits()
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._listener = socket.create_server((host, port), family=family, backlog=1024)
@@ -364,6 +368,19 @@ class HttpServer:
         self._connections: dict[socket.socket, threading.Thread] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._server_environ: dict[str, Any] = {
+            "SCRIPT_NAME": "",
+            "SERVER_NAME": host,
+            "SERVER_PORT": str(self.effective_port),
+            "SERVER_SOFTWARE": SERVER_SOFTWARE,
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        """The environ entries every request shares, built once."""
 
     def serve_forever(self) -> None:
         """Accept connections, a thread each, until `shutdown` (or KeyboardInterrupt)."""
@@ -470,24 +487,15 @@ class HttpServer:
         self, head: RequestHead, path: str, query: str, body: bytes, client: Any
     ) -> dict[str, Any]:
         environ: dict[str, Any] = {
+            **self._server_environ,
             "REQUEST_METHOD": head.method,
-            "SCRIPT_NAME": "",
             "PATH_INFO": path,
             "QUERY_STRING": query,
             "RAW_URI": head.target,
-            "SERVER_NAME": self.host,
-            "SERVER_PORT": str(self.effective_port),
             "SERVER_PROTOCOL": head.protocol,
-            "SERVER_SOFTWARE": SERVER_SOFTWARE,
             "REMOTE_ADDR": client[0],
             "REMOTE_PORT": str(client[1]),
-            "wsgi.version": (1, 0),
-            "wsgi.url_scheme": "http",
             "wsgi.input": io.BytesIO(body),
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": True,
-            "wsgi.multiprocess": False,
-            "wsgi.run_once": False,
             **head.headers,
         }
         environ.pop("HTTP_TRANSFER_ENCODING", None)  # the body is already decoded
